@@ -85,7 +85,9 @@ export function loadCameraIngestConfig(env: Env): CameraIngestConfig {
     ? []
     : issuesFromZod(parsed.error, (path) => String(path[0]));
 
-  const camerasFile = parsed.success ? parsed.data.CAMERAS_FILE : (env['CAMERAS_FILE'] ?? 'cameras.yaml');
+  const camerasFile = parsed.success
+    ? parsed.data.CAMERAS_FILE
+    : (env['CAMERAS_FILE'] ?? 'cameras.yaml');
   const cameras = readCamerasFile(camerasFile || 'cameras.yaml');
   issues.push(...cameras.issues);
 

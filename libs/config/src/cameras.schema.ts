@@ -53,7 +53,10 @@ export function readCamerasFile(
     text = readFileSync(path, 'utf8');
   } catch (error: unknown) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { cameras: [], issues: [{ key: 'CAMERAS_FILE', message: `cannot read ${path}: ${reason}` }] };
+    return {
+      cameras: [],
+      issues: [{ key: 'CAMERAS_FILE', message: `cannot read ${path}: ${reason}` }],
+    };
   }
 
   let document: unknown;

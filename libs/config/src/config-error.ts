@@ -23,9 +23,10 @@ export class ConfigError extends Error {
 }
 
 export function issuesFromZod(error: z.ZodError, formatPath: (path: PropertyKey[]) => string) {
-  return error.issues.map(
-    (issue): ConfigIssue => ({ key: formatPath(issue.path), message: issue.message }),
-  );
+  return error.issues.map((issue): ConfigIssue => ({
+    key: formatPath(issue.path),
+    message: issue.message,
+  }));
 }
 
 export function formatFilePath(root: string, path: PropertyKey[]): string {

@@ -45,7 +45,9 @@ describe('camera-ingest config', () => {
     const config = loadCameraIngestConfig({ CAMERAS_FILE: camerasFile(twoCameras) });
 
     expect(config.port).toBe(7101);
-    expect(config.cameras.map((camera) => [camera.id, camera.detectFps, camera.detectWidth])).toEqual([
+    expect(
+      config.cameras.map((camera) => [camera.id, camera.detectFps, camera.detectWidth]),
+    ).toEqual([
       ['entrance', 5, 640],
       ['lobby', 2, 640],
     ]);
@@ -68,7 +70,11 @@ describe('camera-ingest config', () => {
       }),
     );
 
-    expect(error.issues.map((issue) => issue.key).sort()).toEqual(['DETECT_FPS', 'PORT', 'REDIS_URL']);
+    expect(error.issues.map((issue) => issue.key).sort()).toEqual([
+      'DETECT_FPS',
+      'PORT',
+      'REDIS_URL',
+    ]);
     expect(error.message).toContain('DETECT_FPS');
     expect(error.message).toContain('PORT');
     expect(error.message).toContain('REDIS_URL');
@@ -97,7 +103,9 @@ cameras:
   });
 
   it('says which cameras file cannot be read', () => {
-    const error = captureConfigError(() => loadCameraIngestConfig({ CAMERAS_FILE: '/nonexistent/cameras.yaml' }));
+    const error = captureConfigError(() =>
+      loadCameraIngestConfig({ CAMERAS_FILE: '/nonexistent/cameras.yaml' }),
+    );
 
     expect(error.issues).toHaveLength(1);
     expect(error.issues[0]?.key).toBe('CAMERAS_FILE');

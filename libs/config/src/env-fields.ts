@@ -44,7 +44,10 @@ export function urlField(defaultValue: string, protocols: readonly string[]) {
   );
 }
 
-export function enumField<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]) {
+export function enumField<const T extends readonly [string, ...string[]]>(
+  values: T,
+  defaultValue: T[number],
+) {
   return z.preprocess(unsetIfEmpty, z.enum(values).default(defaultValue as never));
 }
 

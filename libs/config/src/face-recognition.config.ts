@@ -1,5 +1,12 @@
 import { CommonConfig, commonConfigFrom, commonEnvShape } from './common.schema';
-import { enumField, intField, numberField, optionalStringField, stringField, urlField } from './env-fields';
+import {
+  enumField,
+  intField,
+  numberField,
+  optionalStringField,
+  stringField,
+  urlField,
+} from './env-fields';
 import { Env, parseEnv } from './parse-env';
 
 const faceRecognitionEnvShape = {
@@ -103,4 +110,3 @@ export function loadFaceRecognitionConfig(env: Env): FaceRecognitionConfig {
     modelDir: e.MODEL_DIR,
   };
 }
-

@@ -1,7 +1,11 @@
 export { ConfigError, type ConfigIssue } from './config-error';
 export { type Env } from './parse-env';
 export { type CommonConfig, type LogLevel } from './common.schema';
-export { loadCameraIngestConfig, type CameraConfig, type CameraIngestConfig } from './camera-ingest.config';
+export {
+  loadCameraIngestConfig,
+  type CameraConfig,
+  type CameraIngestConfig,
+} from './camera-ingest.config';
 export {
   loadFaceRecognitionConfig,
   type DetectorKind,

@@ -10,7 +10,10 @@ export interface MemoryThresholds {
   unhealthyAtFraction: number;
 }
 
-export const DEFAULT_MEMORY_THRESHOLDS: MemoryThresholds = { shedAtFraction: 0.8, unhealthyAtFraction: 0.92 };
+export const DEFAULT_MEMORY_THRESHOLDS: MemoryThresholds = {
+  shedAtFraction: 0.8,
+  unhealthyAtFraction: 0.92,
+};
 
 /** Memory of the whole container (its cgroup) against the container's own limit. */
 @Injectable()
@@ -42,15 +45,19 @@ export class MemoryPressure {
   private checkedAt = 0;
   private underPressure = false;
 
-
-  isUnderPressure(shedAtFraction = DEFAULT_MEMORY_THRESHOLDS.shedAtFraction, cacheMs = 1_000): boolean {
+  isUnderPressure(
+    shedAtFraction = DEFAULT_MEMORY_THRESHOLDS.shedAtFraction,
+    cacheMs = 1_000,
+  ): boolean {
     const now = Date.now();
     if (now - this.checkedAt < cacheMs) return this.underPressure;
 
     this.checkedAt = now;
     const cgroup = readCgroupMemory();
     this.underPressure =
-      cgroup !== null && cgroup.limitBytes !== null && cgroup.usageBytes / cgroup.limitBytes >= shedAtFraction;
+      cgroup !== null &&
+      cgroup.limitBytes !== null &&
+      cgroup.usageBytes / cgroup.limitBytes >= shedAtFraction;
     return this.underPressure;
   }
 }

@@ -42,7 +42,10 @@ interface FrameStoreCommands {
     cap: number,
     ttlMs: number,
   ): Promise<string[]>;
-  edgewatchTakeOldestFrameBuffer(orderKey: string, bytesKey: string): Promise<[Buffer, Buffer] | null>;
+  edgewatchTakeOldestFrameBuffer(
+    orderKey: string,
+    bytesKey: string,
+  ): Promise<[Buffer, Buffer] | null>;
 }
 
 export interface PutFrameResult {

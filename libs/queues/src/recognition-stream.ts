@@ -17,7 +17,15 @@ export class RecognitionStream {
 
   /** Appends one event; returns its stream id. */
   async publish(event: RecognitionEvent): Promise<string> {
-    const id = await this.redis.xadd(this.key, 'MAXLEN', '=', this.maxLen, '*', 'event', JSON.stringify(event));
+    const id = await this.redis.xadd(
+      this.key,
+      'MAXLEN',
+      '=',
+      this.maxLen,
+      '*',
+      'event',
+      JSON.stringify(event),
+    );
     return id ?? '';
   }
 

@@ -17,14 +17,22 @@ const UNLIMITED_ABOVE = 2 ** 60;
  * The memory limit and usage of the cgroup this process runs in, or null when no memory
  * controller is mounted (for example Raspberry Pi OS without `cgroup_enable=memory`).
  */
-export function readCgroupMemory(procSelfCgroup = '/proc/self/cgroup', root = '/sys/fs/cgroup'): CgroupMemory | null {
+export function readCgroupMemory(
+  procSelfCgroup = '/proc/self/cgroup',
+  root = '/sys/fs/cgroup',
+): CgroupMemory | null {
   const membership = readText(procSelfCgroup);
   if (membership === null) return null;
 
   const lines = membership.split('\n').filter(Boolean);
-  const v1 = lines.map((line) => line.split(':')).find(([, controllers]) => controllers?.split(',').includes('memory'));
+  const v1 = lines
+    .map((line) => line.split(':'))
+    .find(([, controllers]) => controllers?.split(',').includes('memory'));
   if (v1?.[2] !== undefined) {
-    const dir = existingDir([join(root, 'memory', v1[2]), join(root, 'memory')], 'memory.usage_in_bytes');
+    const dir = existingDir(
+      [join(root, 'memory', v1[2]), join(root, 'memory')],
+      'memory.usage_in_bytes',
+    );
     if (dir) {
       return {
         version: 'v1',

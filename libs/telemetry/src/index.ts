@@ -4,4 +4,9 @@ export { MemorySampler, type MemorySample, type MemorySources } from './memory-s
 export { createMetricsRegistry, readMetric } from './metrics';
 export { NestPinoLogger } from './nest-logger';
 export { LogRateLimiter } from './rate-limited-log';
-export { METRICS_REGISTRY, MetricsController, ROOT_LOGGER, TelemetryModule } from './telemetry.module';
+export {
+  METRICS_REGISTRY,
+  MetricsController,
+  ROOT_LOGGER,
+  TelemetryModule,
+} from './telemetry.module';

@@ -83,7 +83,8 @@ export class MemorySampler {
     };
 
     if (this.sources.childProcesses) sample.childProcesses = this.sources.childProcesses();
-    if (this.sources.queueDepths) sample.queueDepths = await this.sources.queueDepths().catch(() => ({}));
+    if (this.sources.queueDepths)
+      sample.queueDepths = await this.sources.queueDepths().catch(() => ({}));
     if (this.sources.tensors) {
       const tensors = await this.sources.tensors().catch(() => undefined);
       sample.liveTensors = tensors?.numTensors;
@@ -99,8 +100,10 @@ export class MemorySampler {
     this.gauge.set({ kind: 'heap_used' }, sample.heapUsedBytes);
     this.gauge.set({ kind: 'external' }, sample.externalBytes);
     this.gauge.set({ kind: 'array_buffers' }, sample.arrayBuffersBytes);
-    if (sample.cgroupUsageBytes !== null) this.gauge.set({ kind: 'cgroup_usage' }, sample.cgroupUsageBytes);
-    if (sample.cgroupLimitBytes !== null) this.gauge.set({ kind: 'cgroup_limit' }, sample.cgroupLimitBytes);
+    if (sample.cgroupUsageBytes !== null)
+      this.gauge.set({ kind: 'cgroup_usage' }, sample.cgroupUsageBytes);
+    if (sample.cgroupLimitBytes !== null)
+      this.gauge.set({ kind: 'cgroup_limit' }, sample.cgroupLimitBytes);
     if (sample.tensorBytes !== undefined) this.gauge.set({ kind: 'tensors' }, sample.tensorBytes);
   }
 }
