@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'tmp/**', '.nx/**', 'fixtures/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'tmp/**',
+      '.nx/**',
+      'fixtures/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -17,7 +27,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/libs/*', '../../libs/*'], message: 'Import libs through their @edgewatch/* alias.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/libs/*', '../../libs/*'],
+              message: 'Import libs through their @edgewatch/* alias.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -22,7 +22,11 @@ export default defineConfig({
         plugins,
         test: {
           name: 'integration',
-          include: ['apps/*/src/**/*.int-spec.ts', 'libs/*/src/**/*.int-spec.ts', 'tools/**/*.int-spec.ts'],
+          include: [
+            'apps/*/src/**/*.int-spec.ts',
+            'libs/*/src/**/*.int-spec.ts',
+            'tools/**/*.int-spec.ts',
+          ],
           // Two cores: real ffmpeg, RTSP servers and inference suites run one file at a time.
           fileParallelism: false,
           testTimeout: 180_000,
