@@ -2,7 +2,7 @@ export { FrameQueue, framesQueueOptions, type FrameQueueOptions } from './frame-
 export { FrameStore, type FrameStoreOptions, type PutFrameResult } from './frame-store';
 export type { FramesWaitingJob, RecognitionEvent, StoredFrame } from './payloads';
 export { JobName, QueueName, StreamName } from './queue-names';
-export { RecognitionStream } from './recognition-stream';
+export { RecognitionStream, recognitionStreamKey } from './recognition-stream';
 export {
   createRedisConnection,
   safeRedisUrl,

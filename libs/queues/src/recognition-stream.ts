@@ -12,7 +12,7 @@ export class RecognitionStream {
     prefix: string,
     private readonly maxLen: number,
   ) {
-    this.key = `${prefix}:stream:${StreamName.recognitions}`;
+    this.key = recognitionStreamKey(prefix);
   }
 
   /** Appends one event; returns its stream id. */
@@ -38,4 +38,9 @@ export class RecognitionStream {
     const entries = await this.redis.xrevrange(this.key, '+', '-', 'COUNT', count);
     return entries.map(([, fields]) => JSON.parse(fields[1] ?? '{}') as RecognitionEvent);
   }
+}
+
+/** The Redis key of the recognitions stream for a key prefix. */
+export function recognitionStreamKey(prefix: string): string {
+  return `${prefix}:stream:${StreamName.recognitions}`;
 }
