@@ -13,6 +13,12 @@ export interface FrameQueueOptions {
   capPerCamera: number;
   /** Waiting frames of a camera expire this long after its last frame, in ms. */
   frameTtlMs: number;
+  /**
+   * Errors the BullMQ queue emits. The producer connection already reports connection
+   * errors through its own `onError`; without a listener here BullMQ prints each of them
+   * with console.error, unstructured, on every reconnect attempt.
+   */
+  onError?: (error: Error) => void;
 }
 
 /** BullMQ queue options for `frames`, shared by producer and consumer. */
@@ -43,6 +49,7 @@ export class FrameQueue {
       connection: producerConnection,
       ...framesQueueOptions(options.prefix),
     });
+    this.queue.on('error', (error: Error) => options.onError?.(error));
   }
 
   /** Stores the frame and makes sure a token for its camera waits. */
