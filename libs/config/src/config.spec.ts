@@ -135,7 +135,7 @@ describe('face-recognition config', () => {
       concurrency: 2,
     });
     expect(config.minFaceHeightPx).toBe(40);
-    expect(config.matchThreshold).toBe(0.55);
+    expect(config.matchThreshold).toBe(0.5);
     expect(config.recognitionsStreamMaxLen).toBe(10_000);
   });
 

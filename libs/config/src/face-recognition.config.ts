@@ -37,9 +37,14 @@ const faceRecognitionEnvShape = {
   /** At most this many faces of one frame are described; the rest are ignored and counted. */
   MAX_FACES_PER_FRAME: intField(10, { min: 1, max: 100 }),
   /** A face matches its nearest member only below this Euclidean distance. */
-  MATCH_THRESHOLD: numberField(0.55, { min: 0.05, max: 2 }),
+  MATCH_THRESHOLD: numberField(0.5, { min: 0.05, max: 2 }),
   /** A frame older than this when picked up is skipped, in ms. */
   FRAME_FRESHNESS_MS: intField(2_000, { min: 100 }),
+  /**
+   * Frames waiting per camera in the frame store (camera-ingest's setting of the same name):
+   * one `frames` job takes at most this many, which drains what waited when it started.
+   */
+  FRAMES_PER_CAMERA_CAP: intField(2, { min: 1, max: 50 }),
   /** Largest `/recognise` body, in bytes; refused while reading. */
   RECOGNISE_MAX_BYTES: intField(10 * 1024 * 1024, { min: 1024 }),
   /** Largest `/recognise` image, in pixels; refused from the header, before decoding. */
@@ -71,6 +76,7 @@ export interface FaceRecognitionConfig extends CommonConfig {
   maxFacesPerFrame: number;
   matchThreshold: number;
   frameFreshnessMs: number;
+  framesPerCameraCap: number;
   recognitionsStreamMaxLen: number;
   inferenceTimeoutMs: number;
   modelDir?: string;
@@ -105,6 +111,7 @@ export function loadFaceRecognitionConfig(env: Env): FaceRecognitionConfig {
     maxFacesPerFrame: e.MAX_FACES_PER_FRAME,
     matchThreshold: e.MATCH_THRESHOLD,
     frameFreshnessMs: e.FRAME_FRESHNESS_MS,
+    framesPerCameraCap: e.FRAMES_PER_CAMERA_CAP,
     recognitionsStreamMaxLen: e.RECOGNITIONS_STREAM_MAXLEN,
     inferenceTimeoutMs: e.INFERENCE_TIMEOUT_MS,
     modelDir: e.MODEL_DIR,
