@@ -43,7 +43,7 @@ const cameraIngestEnvShape = {
   /** A still scene still sends one frame this often, in ms. */
   MOTION_HEARTBEAT_MS: intField(10_000, { min: 100 }),
   /** Mean absolute grey-level change (0-255) of the tiny copy that counts as motion. */
-  MOTION_THRESHOLD: numberField(2.5, { min: 0, max: 255 }),
+  MOTION_THRESHOLD: numberField(1, { min: 0, max: 255 }),
   /** Log lines about one failing camera are limited to one per this many ms. */
   CAMERA_LOG_INTERVAL_MS: intField(30_000, { min: 0 }),
 };
