@@ -22,3 +22,10 @@ export const PHOTO_MAX_SIDE_PX = 1024;
 
 /** Minimum SSD confidence for enrolment photos. */
 export const PHOTO_MIN_SCORE = 0.5;
+
+/**
+ * Margin added around an enrolment photo in which no face was found, as a fraction of its
+ * longest side. Measured on 150×150 face crops: SSD found 7 faces in 40 without a margin,
+ * 36 in 40 with this one.
+ */
+export const PHOTO_NO_FACE_MARGIN_FRACTION = 0.5;

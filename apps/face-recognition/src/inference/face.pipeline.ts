@@ -46,7 +46,7 @@ export class FacePipeline {
       const selected = [...largeEnough].sort((a, b) => b.score - a.score).slice(0, query.maxFaces);
 
       const describeStart = performance.now();
-      const faces = selected.length === 0 ? [] : await this.describe(input, selected, image.scale);
+      const faces = selected.length === 0 ? [] : await this.describe(input, selected, image);
 
       return {
         faces,
@@ -79,7 +79,7 @@ export class FacePipeline {
   private async describe(
     input: InputTensor,
     detections: FaceDetection[],
-    scale: number,
+    image: DecodedImage,
   ): Promise<DescribedFace[]> {
     const withDetections = detections.map((face) => this.faceapi.extendWithFaceDetection({}, face));
     const described = await new this.faceapi.DetectAllFaceLandmarksTask(
@@ -89,7 +89,7 @@ export class FacePipeline {
     ).withFaceDescriptors();
 
     return described.map((face) => ({
-      box: toOriginalBox(face.detection.box, scale, face.detection.imageDims),
+      box: toOriginalBox(face.detection.box, image),
       score: face.detection.score,
       // A copy owning its buffer, so it can be transferred to the main thread on its own.
       descriptor: Float32Array.from(face.descriptor),
@@ -97,19 +97,21 @@ export class FacePipeline {
   }
 }
 
+/** From decoded-image pixels (margin included) to the original image's, clipped to it. */
 function toOriginalBox(
   box: { x: number; y: number; width: number; height: number },
-  scale: number,
-  input: { width: number; height: number },
+  image: DecodedImage,
 ): FaceBox {
-  const left = Math.max(0, box.x);
-  const top = Math.max(0, box.y);
-  const right = Math.min(input.width, box.x + box.width);
-  const bottom = Math.min(input.height, box.y + box.height);
+  const toOriginal = (decoded: number, limit: number) =>
+    Math.min(limit, Math.max(0, (decoded - image.marginPx) / image.scale));
+  const left = toOriginal(box.x, image.originalWidth);
+  const top = toOriginal(box.y, image.originalHeight);
+  const right = toOriginal(box.x + box.width, image.originalWidth);
+  const bottom = toOriginal(box.y + box.height, image.originalHeight);
   return {
-    x: Math.round(left / scale),
-    y: Math.round(top / scale),
-    width: Math.round((right - left) / scale),
-    height: Math.round((bottom - top) / scale),
+    x: Math.round(left),
+    y: Math.round(top),
+    width: Math.round(right - left),
+    height: Math.round(bottom - top),
   };
 }

@@ -14,8 +14,18 @@ export interface DecodedImage {
   /** Size as displayed (after EXIF orientation), before resizing. */
   originalWidth: number;
   originalHeight: number;
-  /** width / originalWidth: divide decoded coordinates by it to get original ones. */
+  /** Scale of the image inside the decoded one: decoded size / original size. */
   scale: number;
+  /** Margin added on every side, in decoded pixels (0 unless a margin was asked for). */
+  marginPx: number;
+}
+
+export interface DecodeOptions {
+  /**
+   * Adds a grey margin on every side, as a fraction of the image's longest side. The image
+   * is scaled down first so that the result still fits the resize policy's bound.
+   */
+  marginFraction?: number;
 }
 
 export interface ImageSize {
@@ -79,14 +89,25 @@ export async function decodeImage(
   bytes: Uint8Array,
   policy: ResizePolicy,
   maxPixels: number,
+  options: DecodeOptions = {},
 ): Promise<DecodedImage> {
   const original = await readImageSize(bytes, maxPixels);
-  const target = targetSize(original, policy);
+  const marginFraction = Math.max(0, options.marginFraction ?? 0);
+  const image = targetSize(original, policy, 1 / (1 + 2 * marginFraction));
+  const marginPx = Math.round(marginFraction * Math.max(image.width, image.height));
+  const target = { width: image.width + 2 * marginPx, height: image.height + 2 * marginPx };
 
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' })
       .autoOrient()
-      .resize(target.width, target.height, { fit: 'fill' })
+      .resize(image.width, image.height, { fit: 'fill' })
+      .extend({
+        top: marginPx,
+        bottom: marginPx,
+        left: marginPx,
+        right: marginPx,
+        background: { r: 128, g: 128, b: 128 },
+      })
       .removeAlpha()
       .toColourspace('srgb')
       .raw()
@@ -104,7 +125,8 @@ export async function decodeImage(
       height: info.height,
       originalWidth: original.width,
       originalHeight: original.height,
-      scale: info.width / original.width,
+      scale: image.width / original.width,
+      marginPx,
     };
   } catch (error: unknown) {
     if (error instanceof NotAnImageError) throw error;
@@ -112,11 +134,16 @@ export async function decodeImage(
   }
 }
 
-function targetSize(original: { width: number; height: number }, policy: ResizePolicy) {
+function targetSize(
+  original: { width: number; height: number },
+  policy: ResizePolicy,
+  shrink: number,
+) {
   const scale =
-    policy.kind === 'fixed-width'
+    shrink *
+    (policy.kind === 'fixed-width'
       ? policy.widthPx / original.width
-      : Math.min(1, policy.maxSidePx / Math.max(original.width, original.height));
+      : Math.min(1, policy.maxSidePx / Math.max(original.width, original.height)));
   return {
     width: Math.max(1, Math.round(original.width * scale)),
     height: Math.max(1, Math.round(original.height * scale)),

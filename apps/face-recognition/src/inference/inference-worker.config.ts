@@ -1,6 +1,11 @@
 import type { FaceRecognitionConfig } from '@edgewatch/config';
 
-import { LIVE_FRAME_WIDTH_PX, PHOTO_MAX_SIDE_PX, PHOTO_MIN_SCORE } from './face-model.constants';
+import {
+  LIVE_FRAME_WIDTH_PX,
+  PHOTO_MAX_SIDE_PX,
+  PHOTO_MIN_SCORE,
+  PHOTO_NO_FACE_MARGIN_FRACTION,
+} from './face-model.constants';
 import type { InferenceWorkerConfig } from './inference.protocol';
 
 /** Tiny-detector input size for photos, used only when RECOGNISE_DETECTOR is `tiny`. */
@@ -26,6 +31,7 @@ export function inferenceWorkerConfig(config: FaceRecognitionConfig): InferenceW
           minScore: PHOTO_MIN_SCORE,
         },
         resize: { kind: 'max-side', maxSidePx: PHOTO_MAX_SIDE_PX },
+        noFaceMarginFraction: PHOTO_NO_FACE_MARGIN_FRACTION,
       },
     },
     maxInputPixels: config.recognise.maxPixels,

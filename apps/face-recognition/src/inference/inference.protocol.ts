@@ -29,6 +29,11 @@ export interface DetectorSpec {
 export interface InferenceProfile {
   detector: DetectorSpec;
   resize: ResizePolicy;
+  /**
+   * When no face is found, detect once more with this margin around the image (a fraction
+   * of its longest side): a tight crop such as an ID photo leaves the detector no context.
+   */
+  noFaceMarginFraction?: number;
 }
 
 /** `live`: camera frames, fast detector. `photo`: enrolment photos, accurate detector. */
@@ -79,6 +84,8 @@ export interface DetectDescribeResult {
   width: number;
   height: number;
   detectedCount: number;
+  /** True when the faces come from the second attempt, with a margin around the image. */
+  withMargin: boolean;
   skippedTooSmall: number;
   skippedOverCap: number;
   decodeMs: number;

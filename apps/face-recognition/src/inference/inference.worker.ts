@@ -8,6 +8,7 @@ import { decodeImage, NotAnImageError, TooManyPixelsError } from './image.decode
 import type {
   DetectDescribeRequest,
   DetectDescribeResult,
+  InferenceProfile,
   InferenceFailureKind,
   InferenceRequest,
   InferenceWorkerConfig,
@@ -92,20 +93,18 @@ class InferenceWorker {
     const profile = this.config.profiles[request.profile];
     const start = performance.now();
 
-    const image = await decodeImage(request.image, profile.resize, this.config.maxInputPixels);
-    const decodeMs = performance.now() - start;
+    let attempt = await this.detectOnce(request, profile, 0);
+    const marginFraction = profile.noFaceMarginFraction ?? 0;
+    const withMargin = attempt.result.detectedCount === 0 && marginFraction > 0;
+    if (withMargin) attempt = await this.detectOnce(request, profile, marginFraction);
 
-    const result = await this.pipeline.detectAndDescribe(image, {
-      detector: profile.detector,
-      minFaceHeightPx: Math.max(0, request.minFaceHeightPx),
-      maxFaces: Math.max(0, Math.min(request.maxFaces, this.config.maxFacesLimit)),
-    });
-
+    const { image, result, decodeMs } = attempt;
     return {
       faces: result.faces,
       width: image.originalWidth,
       height: image.originalHeight,
       detectedCount: result.detectedCount,
+      withMargin,
       skippedTooSmall: result.skippedTooSmall,
       skippedOverCap: result.skippedOverCap,
       decodeMs,
@@ -113,6 +112,25 @@ class InferenceWorker {
       describeMs: result.describeMs,
       totalMs: performance.now() - start,
     };
+  }
+
+  private async detectOnce(
+    request: DetectDescribeRequest,
+    profile: InferenceProfile,
+    marginFraction: number,
+  ) {
+    const decodeStart = performance.now();
+    const image = await decodeImage(request.image, profile.resize, this.config.maxInputPixels, {
+      marginFraction,
+    });
+    const decodeMs = performance.now() - decodeStart;
+
+    const result = await this.pipeline.detectAndDescribe(image, {
+      detector: profile.detector,
+      minFaceHeightPx: Math.max(0, request.minFaceHeightPx),
+      maxFaces: Math.max(0, Math.min(request.maxFaces, this.config.maxFacesLimit)),
+    });
+    return { image, result, decodeMs };
   }
 }
 

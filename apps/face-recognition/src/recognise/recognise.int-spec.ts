@@ -136,6 +136,20 @@ describe('POST /recognise', () => {
     expect([json['width'], json['height']]).toEqual([metadata.width, metadata.height]);
   });
 
+  it('finds the face in a tight 150x150 crop by detecting again with a margin around it', async () => {
+    const { status, json } = await postRecognise(harness.url, facePhoto('amy', 1), 'image/jpeg');
+
+    expect(status).toBe(200);
+    expect(json['embedding']).toHaveLength(128);
+    const box = json['box'] as { x: number; y: number; width: number; height: number };
+    expect([json['width'], json['height']]).toEqual([150, 150]);
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(150);
+    expect(box.y + box.height).toBeLessThanOrEqual(150);
+    expect(box.height).toBeGreaterThan(75);
+  });
+
   it('takes the photo from the image field of a multipart form', async () => {
     const form = new FormData();
     form.append('note', 'ignored');
