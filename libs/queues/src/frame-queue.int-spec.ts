@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { startRedis, type RedisServer } from '@edgewatch/testing';
+import { startRedis, waitFor, type RedisServer } from '@edgewatch/testing';
 import { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { FrameQueue } from './frame-queue';
 import { FrameStore } from './frame-store';
 import type { FramesWaitingJob, StoredFrame } from './payloads';
 import { QueueName } from './queue-names';
+import { QUEUE_EVENTS_MAX_LEN } from './retention';
 import { framesQueueOptions } from './frame-queue';
 import { createRedisConnection, waitForRedis } from './redis-connection';
 
@@ -183,5 +184,46 @@ describe('FrameQueue: the capped add of detect frames', () => {
     expect(whileActive).toMatchObject({ active: 1, waiting: 0 });
     expect(processed).toEqual([[1], [5, 6]]);
     expect(await store.backlog('door')).toBe(0);
+  });
+
+  it('keeps no finished frame jobs and trims the queue event stream', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const producer = new FrameQueue(await connection('producer'), {
+      prefix,
+      capPerCamera: CAP,
+      frameTtlMs: 60_000,
+    });
+    opened.push(producer);
+    const monitor = await connection('producer');
+    const store = new FrameStore(monitor, { prefix, capPerCamera: CAP, ttlMs: 60_000 });
+    let handled = 0;
+    const worker = new Worker<FramesWaitingJob>(
+      QueueName.frames,
+      async (job: Job<FramesWaitingJob>) => {
+        while (await store.takeOldest(job.data.cameraId)) handled += 1;
+      },
+      { connection: await connection('worker'), ...framesQueueOptions(prefix) },
+    );
+    opened.push(worker);
+    const frames = 400;
+    const baseTime = Date.now();
+
+    for (let sequence = 1; sequence <= frames; sequence++) {
+      await producer.add(frame(`camera-${sequence % 4}`, sequence, baseTime));
+      if (sequence % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const queue = new Queue(QueueName.frames, { connection: monitor, prefix });
+    await waitFor(async () => (await queue.getJobCounts('waiting', 'active')).waiting === 0, {
+      timeoutMs: 10_000,
+      what: 'the frames queue to drain',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const counts = await queue.getJobCounts('completed', 'failed', 'waiting', 'active');
+    const events = await monitor.xlen(`${prefix}:${QueueName.frames}:events`);
+
+    expect(handled).toBeGreaterThan(0);
+    expect(counts).toEqual({ completed: 0, failed: 0, waiting: 0, active: 0 });
+    // BullMQ trims with XADD MAXLEN ~, which removes whole stream nodes (100 entries each).
+    expect(events).toBeLessThanOrEqual(QUEUE_EVENTS_MAX_LEN + 100);
   });
 });
