@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 
 import { terminateChild } from './child-registry';
 import { spawnService, waitUntilReady } from './child-output';
-import { freePort, portAccepts } from './free-port';
+import { freePort, portAccepts, retryOnPortRace } from './free-port';
 import { repoRoot } from './repo-paths';
 
 export interface StartDynaliteOptions {
@@ -22,22 +22,11 @@ export interface DynaliteServer {
   stop(): Promise<void>;
 }
 
-const START_ATTEMPTS = 3;
-
 /** An in-memory DynamoDB-compatible server (dynalite) on a free port of 127.0.0.1. */
 export async function startDynalite(options: StartDynaliteOptions = {}): Promise<DynaliteServer> {
   const cli = dynaliteCli();
 
-  let lastError: unknown;
-  // A free port can be taken between probing and binding; another port is tried then.
-  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-    try {
-      return await startDynaliteOnce(cli, options);
-    } catch (error: unknown) {
-      lastError = error;
-    }
-  }
-  throw lastError;
+  return retryOnPortRace(() => startDynaliteOnce(cli, options));
 }
 
 async function startDynaliteOnce(

@@ -32,3 +32,19 @@ export function portAccepts(port: number, timeoutMs = 500): Promise<boolean> {
     socket.connect(port, '127.0.0.1');
   });
 }
+
+/**
+ * Runs `start` up to `attempts` times: a port found free can be taken by someone else
+ * before the server binds it, and the next attempt picks another.
+ */
+export async function retryOnPortRace<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      return await start();
+    } catch (error: unknown) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { terminateChild } from './child-registry';
 import { spawnService, waitUntilReady } from './child-output';
-import { freePort } from './free-port';
+import { freePort, retryOnPortRace } from './free-port';
 
 export interface StartRedisOptions {
   /** Redis `maxmemory` in bytes. Default 256 MiB. Writes past it are refused (noeviction). */
@@ -25,23 +25,13 @@ export interface RedisServer {
 }
 
 const DEFAULT_MAXMEMORY_BYTES = 256 * 1024 * 1024;
-const START_ATTEMPTS = 3;
 
 /**
  * A private redis-server on a free port of 127.0.0.1 with no persistence, a memory limit
  * and `maxmemory-policy noeviction`, running in a temporary directory.
  */
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisServer> {
-  let lastError: unknown;
-  // A free port can be taken between probing and binding; another port is tried then.
-  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-    try {
-      return await startRedisOnce(options);
-    } catch (error: unknown) {
-      lastError = error;
-    }
-  }
-  throw lastError;
+  return retryOnPortRace(() => startRedisOnce(options));
 }
 
 async function startRedisOnce(options: StartRedisOptions): Promise<RedisServer> {

@@ -1,6 +1,6 @@
 import { terminateChild } from './child-registry';
 import { spawnService, waitUntilReady } from './child-output';
-import { freePort } from './free-port';
+import { freePort, retryOnPortRace } from './free-port';
 import { makeLoopVideo } from './loop-video';
 import { toolPath } from './repo-paths';
 
@@ -37,7 +37,6 @@ export interface RtspCamera {
   stop(): Promise<void>;
 }
 
-const START_ATTEMPTS = 3;
 const READY_LINE = /^ready (rtsp:\/\/\S+)$/m;
 
 /**
@@ -51,16 +50,7 @@ export async function startRtspCamera(options: StartRtspCameraOptions): Promise<
   }
   const servedFile = await makeLoopVideo(options.file, { loopCount: options.loopCount });
 
-  let lastError: unknown;
-  // A free port can be taken between probing and binding; another port is tried then.
-  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-    try {
-      return await startServerOnce(options, servedFile);
-    } catch (error: unknown) {
-      lastError = error;
-    }
-  }
-  throw lastError;
+  return retryOnPortRace(() => startServerOnce(options, servedFile));
 }
 
 async function startServerOnce(
