@@ -150,6 +150,7 @@ async function main(): Promise<void> {
     port,
     logFile: join(tmpdir(), `edgewatch-bench-face-recognition-${Date.now()}.log`),
     env: {
+      PORT: String(port),
       REDIS_URL: redis.url,
       REDIS_PREFIX: prefix,
       DYNAMODB_ENDPOINT: dynalite.endpoint,

@@ -25,8 +25,8 @@ const REDACTED_PATHS = [
   '*.embedding',
   'descriptor',
   '*.descriptor',
-  'photo',
-  '*.photo',
+  'jpeg',
+  '*.jpeg',
 ];
 
 /** The root logger of a service. Classes take a child named after themselves. */
