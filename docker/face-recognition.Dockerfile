@@ -8,6 +8,7 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY nx.json tsconfig.base.json tsconfig.json ./
 COPY libs ./libs
 COPY apps ./apps
+COPY tools/webpack ./tools/webpack
 RUN npx nx build face-recognition --skip-nx-cache
 
 FROM ${BASE_IMAGE} AS runtime
@@ -15,8 +16,9 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends tini \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY --from=build /src/dist/apps/face-recognition/package.json /src/dist/apps/face-recognition/package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The build wrote a package.json listing exactly the packages the bundle requires.
+COPY --from=build /src/dist/apps/face-recognition/package.json ./
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /src/dist/apps/face-recognition ./
 COPY docker/healthcheck.js ./healthcheck.js
 RUN useradd --system --uid 10001 --home-dir /app edgewatch && chown -R edgewatch /app
