@@ -1,4 +1,5 @@
-import { Controller, DynamicModule, Get, Header, Inject, Module } from '@nestjs/common';
+import { Controller, DynamicModule, Get, Header, Inject, Module, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 
@@ -11,9 +12,11 @@ export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 export class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}
 
+  /** The exposition format's own content type: Prometheus 3 refuses to scrape text/html. */
   @Get()
   @Header('Cache-Control', 'no-store')
-  async metrics(): Promise<string> {
+  async metrics(@Res({ passthrough: true }) response: Response): Promise<string> {
+    response.setHeader('Content-Type', this.registry.contentType);
     return this.registry.metrics();
   }
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
-import { Registry } from 'prom-client';
+import { NestFactory } from '@nestjs/core';
+import { Counter, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 
 import { readCgroupMemory } from './cgroup-memory';
@@ -11,6 +12,7 @@ import { createLogger } from './logger';
 import { MemorySampler } from './memory-sampler';
 import { readMetric } from './metrics';
 import { LogRateLimiter } from './rate-limited-log';
+import { TelemetryModule } from './telemetry.module';
 
 function capture() {
   const lines: string[] = [];
@@ -150,5 +152,34 @@ describe('LogRateLimiter', () => {
 
     expect(limiter.take('a')).toBe(0);
     expect(limiter.take('c')).toBeNull();
+  });
+});
+
+describe('TelemetryModule', () => {
+  it('serves /metrics in the Prometheus text format with its content type', async () => {
+    const registry = new Registry();
+    new Counter({
+      name: 'edgewatch_test_total',
+      help: 'A test counter.',
+      registers: [registry],
+    }).inc(3);
+    const logger = createLogger({ service: 'test', level: 'silent', format: 'json' });
+    const app = await NestFactory.create(TelemetryModule.forRoot({ logger, registry }), {
+      logger: false,
+    });
+    await app.listen(0, '127.0.0.1');
+
+    try {
+      const response = await fetch(`${await app.getUrl()}/metrics`);
+      const body = await response.text();
+
+      expect(response.status).toBe(200);
+      const contentType = response.headers.get('content-type') ?? '';
+      expect(contentType.split(';')[0]).toBe('text/plain');
+      expect(contentType).toContain('version=0.0.4');
+      expect(body).toContain('edgewatch_test_total 3');
+    } finally {
+      await app.close();
+    }
   });
 });
