@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 
 bash tools/install-system-deps.sh
 bash tools/ensure-node-deps.sh
-exec npx tsx tools/demo.ts "$@"
+# node itself (not npx) so that a SIGTERM to this pid reaches the demo, which stops the stack.
+exec node --import tsx tools/demo.ts "$@"

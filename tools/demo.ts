@@ -5,13 +5,45 @@ import { fixturePath } from '@edgewatch/testing';
 
 import { buildApps, startStack, type Stack } from './stack/stack';
 
-const { values: args } = parseArgs({
-  options: {
-    name: { type: 'string', default: 'Sam Rivera' },
-    'member-id': { type: 'string', default: 'member-0001' },
-    seconds: { type: 'string' },
-  },
-});
+const USAGE = `Usage: bash tools/demo.sh [--name NAME] [--member-id ID] [--seconds N]
+
+  --name NAME       the name to enrol the person on the entrance camera under (default: Sam Rivera)
+  --member-id ID    their member id (default: member-0001)
+  --seconds N       stop by itself after N seconds (default: run until Ctrl-C)`;
+
+function usageError(message: string): never {
+  process.stderr.write(`${message}\n\n${USAGE}\n`);
+  process.exit(64);
+}
+
+function readArgs() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        name: { type: 'string', default: 'Sam Rivera' },
+        'member-id': { type: 'string', default: 'member-0001' },
+        seconds: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error: unknown) {
+    usageError(error instanceof Error ? error.message : String(error));
+  }
+  if (parsed.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  if (parsed.name.trim() === '') usageError('--name must not be blank');
+  if (parsed['member-id'].trim() === '') usageError('--member-id must not be blank');
+  const seconds = parsed.seconds === undefined ? undefined : Number(parsed.seconds);
+  if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) {
+    usageError(`--seconds must be a positive number of seconds, not "${parsed.seconds}"`);
+  }
+  return { name: parsed.name.trim(), memberId: parsed['member-id'].trim(), seconds };
+}
+
+const args = readArgs();
 
 const ENROLMENT_PHOTO = fixturePath('video', 'stills', 'head_pose_male_t0.5.jpg');
 /** Unknown faces are printed at most this often per camera, so known ones stand out. */
@@ -45,16 +77,14 @@ async function main(): Promise<void> {
     stopping = true;
     say(`${reason}: stopping everything the demo started...`);
     await stack.stop();
-    say('stopped.');
+    say(`stopped. The service logs stay in ${stack.workDir}`);
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('Ctrl-C'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  say(
-    `enrolling "${args.name}" (${args['member-id']}) from a frame that the camera does not stream`,
-  );
-  const modelId = await stack.members.enrol(args['member-id'], args.name, [ENROLMENT_PHOTO]);
+  say(`enrolling "${args.name}" (${args.memberId}) from a frame that the camera does not stream`);
+  const modelId = await stack.members.enrol(args.memberId, args.name, [ENROLMENT_PHOTO]);
   say(`enrolled with model ${modelId}; the member list refreshes every 2 s`);
 
   printWhereToLook(stack);

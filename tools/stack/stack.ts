@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -102,7 +102,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       progress(`camera ${camera.id}: ${server.url} playing ${camera.file.split('/').pop()}`);
     }
     const camerasFile = join(workDir, 'cameras.yaml');
-    writeFileSync(camerasFile, camerasYaml(options.cameras, cameras));
+    writeFileSync(camerasFile, camerasYaml(options.cameras, cameras), { mode: 0o600 });
+    // It holds the camera passwords; the logs beside it stay for the operator to read.
+    stoppers.push(async () => rmSync(camerasFile, { force: true }));
 
     const shared = {
       REDIS_URL: redis.url,
