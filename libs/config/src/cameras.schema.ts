@@ -7,27 +7,31 @@ import { ConfigIssue, formatFilePath, issuesFromZod } from './config-error';
 
 const cameraIdPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
-const cameraSchema = z.object({
-  /** Stable id used in queues, metrics and logs: lower-case letters, digits, `-` and `_`. */
-  id: z.string().regex(cameraIdPattern, 'must be lower-case letters, digits, - or _ (max 63)'),
-  /** A human name for logs and the demo; defaults to the id. */
-  name: z.string().min(1).optional(),
-  /** The stream to pull. May carry credentials; they are redacted wherever it is printed. */
-  rtspUrl: z.string().refine((value) => {
-    try {
-      return ['rtsp:', 'rtsps:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, 'must be an rtsp:// or rtsps:// URL'),
-  /** Overrides DETECT_FPS for this camera. */
-  detectFps: z.number().positive().max(30).optional(),
-  /** Overrides DETECT_WIDTH for this camera, in pixels. */
-  detectWidth: z.number().int().min(64).max(3840).optional(),
-});
+const cameraSchema = z
+  .object({
+    /** Stable id used in queues, metrics and logs: lower-case letters, digits, `-` and `_`. */
+    id: z.string().regex(cameraIdPattern, 'must be lower-case letters, digits, - or _ (max 63)'),
+    /** A human name for logs and the demo; defaults to the id. */
+    name: z.string().min(1).optional(),
+    /** The stream to pull. May carry credentials; they are redacted wherever it is printed. */
+    rtspUrl: z.string().refine((value) => {
+      try {
+        return ['rtsp:', 'rtsps:'].includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, 'must be an rtsp:// or rtsps:// URL'),
+    /** Overrides DETECT_FPS for this camera. */
+    detectFps: z.number().positive().max(30).optional(),
+    /** Overrides DETECT_WIDTH for this camera, in pixels. */
+    detectWidth: z.number().int().min(64).max(3840).optional(),
+  })
+  // A misspelt key (rtspURL) is an error, not a silently ignored line.
+  .strict();
 
 const camerasFileSchema = z
   .object({ cameras: z.array(cameraSchema).min(1, 'must list at least one camera') })
+  .strict()
   .superRefine((file, context) => {
     const seen = new Set<string>();
     file.cameras.forEach((camera, index) => {

@@ -29,9 +29,12 @@ export function issuesFromZod(error: z.ZodError, formatPath: (path: PropertyKey[
   }));
 }
 
-export function formatFilePath(root: string, path: PropertyKey[]): string {
-  return path.reduce<string>(
-    (text, part) => (typeof part === 'number' ? `${text}[${part}]` : `${text}.${String(part)}`),
-    root,
+/** `cameras.yaml: cameras[1].rtspUrl`: the file, then the path inside it. */
+export function formatFilePath(file: string, path: PropertyKey[]): string {
+  const inside = path.reduce<string>(
+    (text, part) =>
+      typeof part === 'number' ? `${text}[${part}]` : `${text}${text ? '.' : ''}${String(part)}`,
+    '',
   );
+  return inside ? `${file}: ${inside}` : file;
 }

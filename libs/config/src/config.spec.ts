@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import {
   ConfigError,
@@ -13,8 +13,15 @@ import {
   redactUrl,
 } from './index';
 
+const tempDirs: string[] = [];
+
+afterAll(() => {
+  tempDirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+});
+
 function camerasFile(yaml: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'edgewatch-config-'));
+  tempDirs.push(dir);
   const path = join(dir, 'cameras.yaml');
   writeFileSync(path, yaml);
   return path;
@@ -96,10 +103,30 @@ cameras:
 
     expect(error.issues.map((issue) => issue.key)).toEqual([
       'STALL_TIMEOUT_MS',
-      `${file}.cameras[0].id`,
-      `${file}.cameras[0].rtspUrl`,
-      `${file}.cameras[2].id`,
+      `${file}: cameras[0].id`,
+      `${file}: cameras[0].rtspUrl`,
+      `${file}: cameras[2].id`,
     ]);
+  });
+
+  it('refuses a misspelt camera key instead of ignoring it', () => {
+    const file = camerasFile('cameras:\n  - id: lobby\n    rtspURL: rtsp://127.0.0.1/lobby\n');
+
+    const error = captureConfigError(() => loadCameraIngestConfig({ CAMERAS_FILE: file }));
+
+    expect(error.message).toContain('rtspURL');
+    expect(error.issues.map((issue) => issue.key)).toEqual([
+      `${file}: cameras[0].rtspUrl`,
+      `${file}: cameras[0]`,
+    ]);
+  });
+
+  it('says a number is expected when a numeric key is not one', () => {
+    const error = captureConfigError(() =>
+      loadCameraIngestConfig({ CAMERAS_FILE: camerasFile(twoCameras), DETECT_FPS: 'fast' }),
+    );
+
+    expect(error.issues).toEqual([{ key: 'DETECT_FPS', message: 'must be a number' }]);
   });
 
   it('says which cameras file cannot be read', () => {

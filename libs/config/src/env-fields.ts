@@ -4,14 +4,14 @@ import { z } from 'zod';
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 
 export function intField(defaultValue: number, bounds: { min?: number; max?: number } = {}) {
-  let schema = z.coerce.number().int('must be a whole number');
+  let schema = z.coerce.number({ error: 'must be a number' }).int('must be a whole number');
   if (bounds.min !== undefined) schema = schema.min(bounds.min, `must be at least ${bounds.min}`);
   if (bounds.max !== undefined) schema = schema.max(bounds.max, `must be at most ${bounds.max}`);
   return z.preprocess(unsetIfEmpty, schema.default(defaultValue));
 }
 
 export function numberField(defaultValue: number, bounds: { min?: number; max?: number } = {}) {
-  let schema = z.coerce.number().refine(Number.isFinite, 'must be a number');
+  let schema = z.coerce.number({ error: 'must be a number' });
   if (bounds.min !== undefined) schema = schema.min(bounds.min, `must be at least ${bounds.min}`);
   if (bounds.max !== undefined) schema = schema.max(bounds.max, `must be at most ${bounds.max}`);
   return z.preprocess(unsetIfEmpty, schema.default(defaultValue));
