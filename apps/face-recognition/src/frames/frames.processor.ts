@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 
 import { FACE_RECOGNITION_CONFIG } from '../app.tokens';
 import { InferenceService } from '../inference/inference.service';
-import { REDIS_WORKER } from '../redis/redis.module';
+import { RedisConnections, REDIS_WORKER } from '../redis/redis.module';
 
 import { FrameRecogniser, type FrameOutcome } from './frame.recogniser';
 
@@ -43,6 +43,7 @@ export class FramesProcessor implements OnModuleInit, OnModuleDestroy {
     private readonly recogniser: FrameRecogniser,
     private readonly inference: InferenceService,
     @Inject(REDIS_WORKER) redis: Redis,
+    private readonly connections: RedisConnections,
     @Inject(FACE_RECOGNITION_CONFIG) private readonly config: FaceRecognitionConfig,
     @Inject(ROOT_LOGGER) root: Logger,
   ) {
@@ -66,10 +67,7 @@ export class FramesProcessor implements OnModuleInit, OnModuleDestroy {
         lockDuration: Math.max(30_000, 2 * config.inferenceTimeoutMs),
       },
     );
-    this.worker.on('error', (error: Error) => {
-      const suppressed = this.errorLog.take('worker');
-      if (suppressed !== null) this.logger.warn({ err: error, suppressed }, 'frames worker error');
-    });
+    this.worker.on('error', (error: Error) => this.onWorkerError(error));
     this.worker.on('failed', (job, error: Error) => {
       this.logger.error(
         { cameraId: job?.data.cameraId, jobId: job?.id, err: error },
@@ -110,6 +108,19 @@ export class FramesProcessor implements OnModuleInit, OnModuleDestroy {
     this.worker.run().catch((error: unknown) => {
       this.logger.error({ err: error }, 'frames worker stopped');
     });
+  }
+
+  /**
+   * Connection errors are RedisConnections' to say, once per outage; the worker repeats
+   * them, and its blocking connection (a duplicate the reachability does not follow) raises
+   * socket errors of its own at the same moments.
+   */
+  private onWorkerError(error: Error): void {
+    if (this.connections.reachability.state !== 'reachable') return;
+    if ('syscall' in error) return;
+
+    const suppressed = this.errorLog.take('worker');
+    if (suppressed !== null) this.logger.warn({ err: error, suppressed }, 'frames worker error');
   }
 
   private async processJob(job: Job<FramesWaitingJob>): Promise<FramesJobSummary> {

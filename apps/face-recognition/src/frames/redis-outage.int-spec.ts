@@ -1,40 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisAnswersPing, sleep, waitFor } from '@edgewatch/testing';
+import { sleep, waitFor } from '@edgewatch/testing';
 
 import { WORKER_CLOSE_DEADLINE_MS } from './frames.processor';
+import { startRedisOnPort, type RedisOnPort } from '../testing/redis-on-port';
 import { facePhoto, startServiceHarness, type ServiceHarness } from '../testing/service.harness';
-
-/** A redis-server on a given port of 127.0.0.1, to bring Redis back where it was. */
-function redisOnPort(port: number): ChildProcess {
-  const dir = mkdtempSync(join(tmpdir(), 'edgewatch-redis-again-'));
-  return spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-      '--maxmemory-policy',
-      'noeviction',
-    ],
-    { stdio: 'ignore' },
-  );
-}
 
 describe('frames worker and Redis outages', () => {
   let harness: ServiceHarness;
-  let replacement: ChildProcess | undefined;
+  let replacement: RedisOnPort | undefined;
 
   beforeAll(async () => {
     harness = await startServiceHarness();
@@ -42,7 +15,7 @@ describe('frames worker and Redis outages', () => {
 
   afterAll(async () => {
     await harness?.close();
-    replacement?.kill('SIGKILL');
+    replacement?.stop();
   });
 
   /** Frames can be added again (the test's producer fails fast while Redis is away). */
@@ -71,8 +44,7 @@ describe('frames worker and Redis outages', () => {
     const port = harness.redis.port;
     await harness.redis.stop();
     await sleep(3_000);
-    replacement = redisOnPort(port);
-    await waitFor(() => redisAnswersPing(port), { timeoutMs: 10_000, what: 'the new Redis' });
+    replacement = await startRedisOnPort(port);
 
     await pushWhenRedisAnswers('restarted');
     expect(
@@ -81,12 +53,12 @@ describe('frames worker and Redis outages', () => {
   });
 
   it('shuts down within its deadline while Redis does not answer', async () => {
-    replacement?.kill('SIGSTOP');
+    if (replacement) process.kill(replacement.pid, 'SIGSTOP');
     const startedAt = Date.now();
 
     await harness.service.close();
 
     expect(Date.now() - startedAt).toBeLessThan(WORKER_CLOSE_DEADLINE_MS + 5_000);
-    replacement?.kill('SIGCONT');
+    if (replacement) process.kill(replacement.pid, 'SIGCONT');
   });
 });

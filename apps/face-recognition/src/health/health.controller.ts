@@ -1,15 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
-import {
-  EventLoopHealthIndicator,
-  MemoryLimitHealthIndicator,
-  RedisHealthIndicator,
-} from '@edgewatch/health';
-
-import { RedisConnections } from '../redis/redis.module';
+import { EventLoopHealthIndicator, MemoryLimitHealthIndicator } from '@edgewatch/health';
 
 import { InferenceHealthIndicator } from './inference.health';
 import { MembersHealthIndicator } from './members.health';
+import { RedisReadinessIndicator } from './redis-readiness.health';
 
 @Controller('health')
 export class HealthController {
@@ -17,10 +12,9 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly eventLoop: EventLoopHealthIndicator,
     private readonly memory: MemoryLimitHealthIndicator,
-    private readonly redisHealth: RedisHealthIndicator,
+    private readonly redis: RedisReadinessIndicator,
     private readonly inference: InferenceHealthIndicator,
     private readonly members: MembersHealthIndicator,
-    private readonly redis: RedisConnections,
   ) {}
 
   /** Failing means "restart me": only what a restart can cure. */
@@ -39,7 +33,7 @@ export class HealthController {
   @HealthCheck()
   ready() {
     return this.health.check([
-      () => this.redisHealth.check('redis', this.redis.worker),
+      () => this.redis.check('redis'),
       () => this.members.loaded('members'),
       () => this.inference.loaded('models'),
     ]);

@@ -7,10 +7,11 @@ import { MembersModule } from '../members/members.module';
 import { HealthController } from './health.controller';
 import { InferenceHealthIndicator } from './inference.health';
 import { MembersHealthIndicator } from './members.health';
+import { RedisReadinessIndicator } from './redis-readiness.health';
 
 @Module({
   imports: [EdgeHealthModule, InferenceModule, MembersModule],
   controllers: [HealthController],
-  providers: [InferenceHealthIndicator, MembersHealthIndicator],
+  providers: [InferenceHealthIndicator, MembersHealthIndicator, RedisReadinessIndicator],
 })
 export class HealthModule {}

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@edgewatch/testing';
 
 import { InferenceClient } from './inference.client';
@@ -30,13 +30,9 @@ parentPort.on('message', (request) => {
 });
 `;
 
-function fakeWorkerFile(): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'edgewatch-fake-worker-')), 'fake.worker.js');
-  writeFileSync(file, FAKE_WORKER);
-  return file;
-}
-
 const clients: InferenceClient[] = [];
+/** Holds the fake worker file; made once, removed after the suite. */
+let workerDir: string;
 
 function client(onDetect: 'hang' | 'exit', restarts: string[]): InferenceClient {
   const created = new InferenceClient({
@@ -45,7 +41,7 @@ function client(onDetect: 'hang' | 'exit', restarts: string[]): InferenceClient 
     requestTimeoutMs: 300,
     maxPending: 2,
     restartInitialDelayMs: 50,
-    workerFile: fakeWorkerFile(),
+    workerFile: join(workerDir, 'fake.worker.js'),
     observer: { restarted: (reason) => restarts.push(reason) },
   });
   clients.push(created);
@@ -55,8 +51,17 @@ function client(onDetect: 'hang' | 'exit', restarts: string[]): InferenceClient 
 const options = { profile: 'live', minFaceHeightPx: 0, maxFaces: 1 } as const;
 
 describe('InferenceClient', () => {
+  beforeAll(() => {
+    workerDir = mkdtempSync(join(tmpdir(), 'edgewatch-fake-worker-'));
+    writeFileSync(join(workerDir, 'fake.worker.js'), FAKE_WORKER);
+  });
+
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
+  });
+
+  afterAll(() => {
+    rmSync(workerDir, { recursive: true, force: true });
   });
 
   it('replaces a worker that does not answer in time and serves again afterwards', async () => {

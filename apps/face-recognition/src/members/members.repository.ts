@@ -51,6 +51,17 @@ export class MembersRepository {
     return { rows, truncated: false };
   }
 
+  /** Whether the table exists, in any state. Every other failure is thrown. */
+  async tableExists(): Promise<boolean> {
+    try {
+      await this.client.send(new DescribeTableCommand({ TableName: this.tableName }));
+      return true;
+    } catch (error: unknown) {
+      if (isTableMissing(error)) return false;
+      throw error;
+    }
+  }
+
   /** Writes (replaces) a member row. Embeddings are packed float32, never a number set. */
   async put(member: MemberRecord): Promise<void> {
     if (member.embeddings.length > MAX_EMBEDDINGS_PER_MEMBER) {

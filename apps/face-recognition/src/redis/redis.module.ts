@@ -1,10 +1,12 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { FaceRecognitionConfig } from '@edgewatch/config';
-import { createRedisConnection } from '@edgewatch/queues';
-import { classLogger, LogRateLimiter, ROOT_LOGGER, type Logger } from '@edgewatch/telemetry';
+import { createRedisConnection, safeRedisUrl, type RedisRole } from '@edgewatch/queues';
+import { ROOT_LOGGER, type Logger } from '@edgewatch/telemetry';
 import type { Redis } from 'ioredis';
 
 import { FACE_RECOGNITION_CONFIG } from '../app.tokens';
+
+import { RedisReachability } from './redis-reachability';
 
 /** Waits for Redis and resumes after an outage: the BullMQ worker and frame-store reads. */
 export const REDIS_WORKER = Symbol('REDIS_WORKER');
@@ -15,39 +17,30 @@ export const REDIS_PRODUCER = Symbol('REDIS_PRODUCER');
 const QUIT_DEADLINE_MS = 2_000;
 
 /**
- * Owns the service's Redis connections. They close at application shutdown, after every
- * module's destroy hook, so the BullMQ worker has stopped using them by then.
+ * Owns the service's Redis connections and says, through RedisReachability, when Redis goes
+ * away and comes back. They close at application shutdown, after every module's destroy
+ * hook, so the BullMQ worker has stopped using them by then.
  */
 @Injectable()
 export class RedisConnections implements OnApplicationShutdown {
   readonly worker: Redis;
   readonly producer: Redis;
-  private readonly logger: Logger;
-  private readonly errorLog = new LogRateLimiter(30_000);
+  readonly reachability: RedisReachability;
   private closing: Promise<void> | undefined;
 
   constructor(
     @Inject(FACE_RECOGNITION_CONFIG) config: FaceRecognitionConfig,
     @Inject(ROOT_LOGGER) root: Logger,
   ) {
-    this.logger = classLogger(root, RedisConnections.name);
-    const onError = (role: string) => (error: Error) => {
-      const suppressed = this.errorLog.take(role);
-      if (suppressed !== null)
-        this.logger.warn({ role, err: error, suppressed }, 'redis connection error');
-    };
-    this.worker = createRedisConnection({
-      url: config.redis.url,
-      role: 'worker',
-      connectionName: 'face-recognition:worker',
-      onError: onError('worker'),
-    });
-    this.producer = createRedisConnection({
-      url: config.redis.url,
-      role: 'producer',
-      connectionName: 'face-recognition:producer',
-      onError: onError('producer'),
-    });
+    const roles: RedisRole[] = ['worker', 'producer'];
+    this.reachability = new RedisReachability(safeRedisUrl(config.redis.url), roles, root);
+    this.worker = this.connect(config.redis.url, 'worker');
+    this.producer = this.connect(config.redis.url, 'producer');
+  }
+
+  /** The Redis URL without its password, for logs and health details. */
+  get safeUrl(): string {
+    return this.reachability.safeUrl;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -58,6 +51,18 @@ export class RedisConnections implements OnApplicationShutdown {
   close(): Promise<void> {
     this.closing ??= Promise.all([quit(this.worker), quit(this.producer)]).then(() => undefined);
     return this.closing;
+  }
+
+  private connect(url: string, role: RedisRole): Redis {
+    const redis = createRedisConnection({
+      url,
+      role,
+      connectionName: `face-recognition:${role}`,
+      onError: (error) => this.reachability.connectionFailed(role, error),
+    });
+    redis.on('ready', () => this.reachability.connectionReady(role));
+    redis.on('close', () => this.reachability.connectionClosed(role));
+    return redis;
   }
 }
 

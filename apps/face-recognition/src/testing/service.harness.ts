@@ -76,14 +76,7 @@ export async function startServiceHarness(options: HarnessOptions = {}): Promise
   const dynamo = createDynamoClient(config.dynamo);
   if (options.createTable ?? true) await ensureMembersTable(dynamo, config.dynamo.membersTable);
 
-  const logLines: string[] = [];
-  const logDestination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      if (logLines.length > KEPT_LOG_LINES) logLines.splice(0, logLines.length - KEPT_LOG_LINES);
-      callback();
-    },
-  });
+  const { lines: logLines, destination: logDestination } = captureLogLines();
   const service = await createFaceRecognitionApp(config, { logDestination });
   const url = await service.listen(0, '127.0.0.1');
   const inference = service.app.get(InferenceService);
@@ -146,6 +139,19 @@ export async function startServiceHarness(options: HarnessOptions = {}): Promise
       await Promise.all([redis.stop(), dynalite.stop()]);
     },
   };
+}
+
+/** A log destination that keeps the last KEPT_LOG_LINES lines for assertions. */
+export function captureLogLines(): { lines: string[]; destination: Writable } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      if (lines.length > KEPT_LOG_LINES) lines.splice(0, lines.length - KEPT_LOG_LINES);
+      callback();
+    },
+  });
+  return { lines, destination };
 }
 
 async function readAllLabelled(
