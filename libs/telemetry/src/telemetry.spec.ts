@@ -1,11 +1,11 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
 import { NestFactory } from '@nestjs/core';
 import { Counter, Registry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { readCgroupMemory } from './cgroup-memory';
 import { createLogger } from './logger';
@@ -82,8 +82,12 @@ describe('MemorySampler', () => {
 });
 
 describe('readCgroupMemory', () => {
+  const roots: string[] = [];
+  afterAll(() => roots.splice(0).forEach((root) => rmSync(root, { recursive: true, force: true })));
+
   function fakeSystem(cgroupLine: string, files: Record<string, string>) {
-    const root = mkdtempSync(join(tmpdir(), 'cgroup-'));
+    const root = mkdtempSync(join(tmpdir(), 'edgewatch-cgroup-'));
+    roots.push(root);
     writeFileSync(join(root, 'self-cgroup'), cgroupLine);
     for (const [path, content] of Object.entries(files)) {
       mkdirSync(join(root, 'fs', path, '..'), { recursive: true });
