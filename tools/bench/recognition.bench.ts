@@ -150,6 +150,7 @@ async function main(): Promise<void> {
     port,
     logFile: join(tmpdir(), `edgewatch-bench-face-recognition-${Date.now()}.log`),
     env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       PORT: String(port),
       REDIS_URL: redis.url,
       REDIS_PREFIX: prefix,

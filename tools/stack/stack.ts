@@ -107,6 +107,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stoppers.push(async () => rmSync(camerasFile, { force: true }));
 
     const shared = {
+      // The images run Node 22; on a Node 20 machine the AWS SDK's notice about its future
+      // releases would otherwise break the JSON log lines of every run.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       REDIS_URL: redis.url,
       REDIS_PREFIX: redisPrefix,
       LOG_FORMAT: 'json',
