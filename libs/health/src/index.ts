@@ -7,4 +7,8 @@ export {
   MemoryPressure,
   type MemoryThresholds,
 } from './memory-limit.health';
-export { RedisHealthIndicator } from './redis.health';
+export {
+  RedisHealthIndicator,
+  type RedisCheckOptions,
+  type RedisReachabilityReport,
+} from './redis.health';

@@ -10,4 +10,10 @@ export {
   type RedisConnectionOptions,
   type RedisRole,
 } from './redis-connection';
+export {
+  RedisReachability,
+  type RedisProblem,
+  type RedisReachabilityOptions,
+  type RedisReachabilityState,
+} from './redis-reachability';
 export { FINISHED_JOB_RETENTION, QUEUE_EVENTS_MAX_LEN } from './retention';

@@ -43,7 +43,10 @@ export class HealthController {
   @HealthCheck()
   ready() {
     return this.health.check([
-      () => this.redis.check('redis', this.producer.connection),
+      () =>
+        this.redis.check('redis', this.producer.connection, {
+          reachability: this.producer.reachability,
+        }),
       () =>
         this.freshness.check(
           'cameraFrames',

@@ -12,7 +12,12 @@ import {
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { cameraCounts, httpStatus, startIngest } from '../testing/ingest.harness';
+import {
+  cameraCounts,
+  httpStatus,
+  startIngest,
+  type IngestUnderTest,
+} from '../testing/ingest.harness';
 
 describe('frames queue from the ingest side (real Redis, no consumer)', () => {
   let redis: RedisServer;
@@ -85,6 +90,12 @@ describe('frames queue from the ingest side (real Redis, no consumer)', () => {
       });
       expect(await httpStatus(app, '/health/live')).toBe(200);
       expect(await httpStatus(app, '/health/ready')).toBe(503);
+      expect(await redisReadiness(app)).toMatchObject({
+        status: 'down',
+        url: expect.stringMatching(new RegExp(`^${redisUrl}/?$`)),
+        reason: `connect ECONNREFUSED 127.0.0.1:${nobodyListens}`,
+        unreachableSince: expect.any(String),
+      });
       expect(app.capture.framesHeld()).toBeLessThanOrEqual(4);
     } finally {
       await app.close();
@@ -101,6 +112,12 @@ describe('frames queue from the ingest side (real Redis, no consumer)', () => {
     expect(counts.sent).toBe(0);
   });
 });
+
+async function redisReadiness(app: IngestUnderTest): Promise<unknown> {
+  const response = await fetch(`${app.baseUrl}/health/ready`);
+  const body = (await response.json()) as { details: { redis: unknown } };
+  return body.details.redis;
+}
 
 async function backlogOf(redisUrl: string, prefix: string, cameraId: string): Promise<number[]> {
   const { Redis } = await import('ioredis');

@@ -3,6 +3,7 @@ import type { CameraIngestConfig } from '@edgewatch/config';
 import {
   createRedisConnection,
   FrameQueue,
+  RedisReachability,
   safeRedisUrl,
   type PutFrameResult,
   type StoredFrame,
@@ -16,21 +17,22 @@ import { CAMERA_INGEST_CONFIG } from '../app/camera-ingest.tokens';
 const FRAME_TTL_FRESHNESS_MULTIPLE = 10;
 /** Closing the queue and the connection may not take longer, in ms (bullmq#4656). */
 const CLOSE_DEADLINE_MS = 3_000;
+/** The one connection RedisReachability follows here. */
+const PRODUCER_CONNECTION = 'producer';
 
 /**
  * The producer side of the frames queue: one fail-fast Redis connection (no offline queue,
- * so a lost Redis never becomes a backlog in memory) and the capped FrameQueue. It says
- * clearly when Redis is unreachable and when it is back, without flooding the log while
- * ioredis keeps retrying.
+ * so a lost Redis never becomes a backlog in memory) and the capped FrameQueue. Its
+ * RedisReachability says when Redis is unreachable and when it is back, without flooding the
+ * log while ioredis keeps retrying.
  */
 @Injectable()
 export class FramesProducer implements OnApplicationShutdown {
   readonly connection: Redis;
+  readonly reachability: RedisReachability;
   private readonly queue: FrameQueue;
   private readonly logger: Logger;
-  private readonly logLimiter: LogRateLimiter;
-  private readonly safeUrl: string;
-  private reachable = false;
+  private readonly queueErrorLog: LogRateLimiter;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -38,26 +40,30 @@ export class FramesProducer implements OnApplicationShutdown {
     @Inject(ROOT_LOGGER) rootLogger: Logger,
   ) {
     this.logger = classLogger(rootLogger, FramesProducer.name);
-    this.logLimiter = new LogRateLimiter(config.supervisor.logIntervalMs);
-    this.safeUrl = safeRedisUrl(config.redis.url);
+    this.queueErrorLog = new LogRateLimiter(config.supervisor.logIntervalMs);
+    this.reachability = new RedisReachability(
+      safeRedisUrl(config.redis.url),
+      [PRODUCER_CONNECTION],
+      rootLogger,
+      {
+        repeatIntervalMs: config.supervisor.logIntervalMs,
+        whileUnreachable: 'frames are dropped and counted until it is',
+      },
+    );
     this.connection = createRedisConnection({
       url: config.redis.url,
       role: 'producer',
       connectionName: 'camera-ingest:frames-producer',
-      onError: (error) => this.onConnectionError(error),
+      onError: (error) => this.reachability.connectionFailed(PRODUCER_CONNECTION, error),
     });
-    this.connection.on('ready', () => this.onReady());
+    this.connection.on('ready', () => this.reachability.connectionReady(PRODUCER_CONNECTION));
+    this.connection.on('close', () => this.reachability.connectionClosed(PRODUCER_CONNECTION));
     this.queue = new FrameQueue(this.connection, {
       prefix: config.redis.prefix,
       capPerCamera: config.frames.capPerCamera,
       frameTtlMs: config.frames.freshnessMs * FRAME_TTL_FRESHNESS_MULTIPLE,
       onError: (error) => this.onQueueError(error),
     });
-  }
-
-  /** True while the connection is ready. */
-  get isReachable(): boolean {
-    return this.reachable;
   }
 
   /** The capped add; rejects at once while Redis is unreachable. */
@@ -91,32 +97,14 @@ export class FramesProducer implements OnApplicationShutdown {
     this.logger.info({ queueClosed, quit }, 'frames producer closed');
   }
 
-  private onReady(): void {
-    if (this.reachable) return;
-    this.reachable = true;
-    this.logger.info({ redisUrl: this.safeUrl }, `Redis at ${this.safeUrl} is reachable`);
-  }
-
-  /** Connection errors show here too; the connection's own handler already says them. */
+  /** Connection errors show here too; the reachability already says them. */
   private onQueueError(error: Error): void {
-    if (!this.reachable) return;
-    const suppressed = this.logLimiter.take('queue-error');
+    if (this.reachability.state !== 'reachable') return;
+    const suppressed = this.queueErrorLog.take('queue-error');
     if (suppressed === null) return;
     this.logger.warn(
       { reason: error.message, suppressedSinceLastLine: suppressed },
       'frames queue error',
-    );
-  }
-
-  private onConnectionError(error: Error): void {
-    const wasReachable = this.reachable;
-    this.reachable = this.connection.status === 'ready';
-    const suppressed = wasReachable ? 0 : this.logLimiter.take('redis-unreachable');
-    if (suppressed === null) return;
-
-    this.logger.error(
-      { redisUrl: this.safeUrl, reason: error.message, suppressedSinceLastLine: suppressed },
-      `Redis at ${this.safeUrl} is not reachable; frames are dropped and counted until it is, retrying`,
     );
   }
 }

@@ -1,10 +1,15 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
-import { EventLoopHealthIndicator, MemoryLimitHealthIndicator } from '@edgewatch/health';
+import {
+  EventLoopHealthIndicator,
+  MemoryLimitHealthIndicator,
+  RedisHealthIndicator,
+} from '@edgewatch/health';
+
+import { RedisConnections } from '../redis/redis.module';
 
 import { InferenceHealthIndicator } from './inference.health';
 import { MembersHealthIndicator } from './members.health';
-import { RedisReadinessIndicator } from './redis-readiness.health';
 
 @Controller('health')
 export class HealthController {
@@ -12,7 +17,8 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly eventLoop: EventLoopHealthIndicator,
     private readonly memory: MemoryLimitHealthIndicator,
-    private readonly redis: RedisReadinessIndicator,
+    private readonly redis: RedisHealthIndicator,
+    private readonly connections: RedisConnections,
     private readonly inference: InferenceHealthIndicator,
     private readonly members: MembersHealthIndicator,
   ) {}
@@ -33,7 +39,10 @@ export class HealthController {
   @HealthCheck()
   ready() {
     return this.health.check([
-      () => this.redis.check('redis'),
+      () =>
+        this.redis.check('redis', this.connections.worker, {
+          reachability: this.connections.reachability,
+        }),
       () => this.members.loaded('members'),
       () => this.inference.loaded('models'),
     ]);

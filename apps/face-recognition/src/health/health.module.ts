@@ -7,11 +7,10 @@ import { MembersModule } from '../members/members.module';
 import { HealthController } from './health.controller';
 import { InferenceHealthIndicator } from './inference.health';
 import { MembersHealthIndicator } from './members.health';
-import { RedisReadinessIndicator } from './redis-readiness.health';
 
 @Module({
   imports: [EdgeHealthModule, InferenceModule, MembersModule],
   controllers: [HealthController],
-  providers: [InferenceHealthIndicator, MembersHealthIndicator, RedisReadinessIndicator],
+  providers: [InferenceHealthIndicator, MembersHealthIndicator],
 })
 export class HealthModule {}

@@ -1,12 +1,15 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { FaceRecognitionConfig } from '@edgewatch/config';
-import { createRedisConnection, safeRedisUrl, type RedisRole } from '@edgewatch/queues';
+import {
+  createRedisConnection,
+  RedisReachability,
+  safeRedisUrl,
+  type RedisRole,
+} from '@edgewatch/queues';
 import { ROOT_LOGGER, type Logger } from '@edgewatch/telemetry';
 import type { Redis } from 'ioredis';
 
 import { FACE_RECOGNITION_CONFIG } from '../app.tokens';
-
-import { RedisReachability } from './redis-reachability';
 
 /** Waits for Redis and resumes after an outage: the BullMQ worker and frame-store reads. */
 export const REDIS_WORKER = Symbol('REDIS_WORKER');
@@ -33,7 +36,9 @@ export class RedisConnections implements OnApplicationShutdown {
     @Inject(ROOT_LOGGER) root: Logger,
   ) {
     const roles: RedisRole[] = ['worker', 'producer'];
-    this.reachability = new RedisReachability(safeRedisUrl(config.redis.url), roles, root);
+    this.reachability = new RedisReachability(safeRedisUrl(config.redis.url), roles, root, {
+      whileUnreachable: 'no frames are recognised until it is',
+    });
     this.worker = this.connect(config.redis.url, 'worker');
     this.producer = this.connect(config.redis.url, 'producer');
   }

@@ -15,13 +15,20 @@ export interface RedisProblem {
 export interface RedisReachabilityOptions {
   /** Least time between two "still not reachable" lines of one outage, in ms. Default 60000. */
   repeatIntervalMs?: number;
+  /**
+   * What the service does without Redis, said after the reason so an operator knows what an
+   * outage costs, e.g. `frames are dropped and counted until it is`. Default
+   * `work that needs Redis waits until it is`.
+   */
+  whileUnreachable?: string;
   now?: () => number;
 }
 
 const DEFAULT_REPEAT_INTERVAL_MS = 60_000;
+const DEFAULT_WHILE_UNREACHABLE = 'work that needs Redis waits until it is';
 
 /**
- * Whether the service's Redis can be used, followed from its connections' events and said
+ * Whether a service's Redis can be used, followed from its connections' events and said
  * in the log when it changes: one line when it goes away, whichever connection notices
  * first, and one when every connection is back. ioredis retries every few seconds while
  * Redis is away; those errors are counted into one repeated line per interval.
@@ -29,6 +36,7 @@ const DEFAULT_REPEAT_INTERVAL_MS = 60_000;
 export class RedisReachability {
   private readonly logger: Logger;
   private readonly repeatIntervalMs: number;
+  private readonly whileUnreachable: string;
   private readonly now: () => number;
   private readonly ready = new Map<string, boolean>();
   private stateValue: RedisReachabilityState = 'connecting';
@@ -44,6 +52,7 @@ export class RedisReachability {
   ) {
     this.logger = classLogger(root, RedisReachability.name);
     this.repeatIntervalMs = options.repeatIntervalMs ?? DEFAULT_REPEAT_INTERVAL_MS;
+    this.whileUnreachable = options.whileUnreachable ?? DEFAULT_WHILE_UNREACHABLE;
     this.now = options.now ?? Date.now;
     this.repeatLog = this.newRepeatLog();
     for (const connection of connections) this.ready.set(connection, false);
@@ -102,7 +111,7 @@ export class RedisReachability {
     this.logger.error(
       details,
       `Redis at ${this.safeUrl} is ${startsOutage ? 'not' : 'still not'} reachable: ${reason}; ` +
-        'no frames are recognised until it is, retrying',
+        `${this.whileUnreachable}, retrying`,
     );
   }
 

@@ -30,6 +30,7 @@ function reachability() {
   const clock = { nowMs: 1_000_000 };
   const tracked = new RedisReachability(URL, ['worker', 'producer'], pino(destination), {
     repeatIntervalMs: REPEAT_INTERVAL_MS,
+    whileUnreachable: 'no frames are recognised until it is',
     now: () => clock.nowMs,
   });
   return { tracked, lines, clock };
