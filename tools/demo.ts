@@ -102,10 +102,12 @@ function printWhereToLook(stack: Stack): void {
   const lines = [
     '',
     'Where to look:',
-    `  face-recognition  ${stack.faceRecognition.baseUrl}/metrics  /health/live  /health/ready  POST /recognise`,
+    `  face-recognition  ${stack.faceRecognition.baseUrl}/metrics  /health/live  /health/ready  ` +
+      'POST /recognise',
     `  camera-ingest     ${stack.cameraIngest.baseUrl}/metrics  /health/live  /health/ready`,
     `  service logs      ${stack.workDir}/face-recognition.log, camera-ingest.log`,
-    `  recognitions      redis-cli -u ${stack.redis.url} XREVRANGE ${stack.redisPrefix}:stream:recognitions + - COUNT 5`,
+    `  recognitions      redis-cli -u ${stack.redis.url} ` +
+      `XREVRANGE ${stack.redisPrefix}:stream:recognitions + - COUNT 5`,
     '',
     'Recognitions as they happen (Ctrl-C stops everything):',
   ];
@@ -118,7 +120,8 @@ function followRecognitions(stack: Stack): void {
     const who = event.memberId === 'unknown' ? 'unknown face' : `${event.name} (${event.memberId})`;
     const distance =
       event.distance === null ? 'no members' : `distance ${event.distance.toFixed(3)}`;
-    return `${event.cameraId.padEnd(9)} ${who.padEnd(28)} ${distance}  latency ${Math.round(event.latencyMs)} ms`;
+    const latency = `latency ${Math.round(event.latencyMs)} ms`;
+    return `${event.cameraId.padEnd(9)} ${who.padEnd(28)} ${distance}  ${latency}`;
   };
 
   void stack.feed().follow((event) => {

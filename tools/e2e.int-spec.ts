@@ -8,7 +8,10 @@ import { buildApps, startStack, type Stack } from './stack/stack';
 
 const PERSON = { memberId: 'member-visitor', name: 'Sam Rivera' };
 const CAMERA_PASSWORD = 'e2e-camera-pass';
-/** The service default (MATCH_THRESHOLD), between the measured true-match and impostor distances. */
+/**
+ * The service default (MATCH_THRESHOLD), between
+ * the measured true-match and impostor distances.
+ */
 const MATCH_THRESHOLD = 0.5;
 /** Identities from the face photos enrolled beside the visitor: none of them is on a camera. */
 const OTHER_IDENTITIES = readdirSync(fixturePath('faces'))
@@ -87,31 +90,37 @@ describe('end to end: RTSP camera → frames → face recognition', () => {
     expect(first.distance).toBeLessThan(MATCH_THRESHOLD);
   });
 
-  it('names nobody on the cameras that show other people or nobody, and nobody else at the entrance', async () => {
-    await sleep(OBSERVE_AFTER_FIRST_MATCH_MS);
-    const entrance = events.filter((event) => event.cameraId === 'entrance');
-    const elsewhere = events.filter((event) => event.cameraId !== 'entrance');
-    const trueMatch = entrance.map((event) => event.distance ?? Infinity).sort((a, b) => a - b);
-    const impostor = elsewhere.map((event) => event.distance ?? Infinity).sort((a, b) => a - b);
-    const median = trueMatch[Math.floor(trueMatch.length / 2)] ?? Infinity;
+  it(
+    'names nobody on the cameras that show other people or nobody, ' +
+      'and nobody else at the entrance',
+    async () => {
+      await sleep(OBSERVE_AFTER_FIRST_MATCH_MS);
+      const entrance = events.filter((event) => event.cameraId === 'entrance');
+      const elsewhere = events.filter((event) => event.cameraId !== 'entrance');
+      const trueMatch = entrance.map((event) => event.distance ?? Infinity).sort((a, b) => a - b);
+      const impostor = elsewhere.map((event) => event.distance ?? Infinity).sort((a, b) => a - b);
+      const median = trueMatch[Math.floor(trueMatch.length / 2)] ?? Infinity;
 
-    console.log(
-      [
-        `entrance faces: ${trueMatch.length}, ${entrance.filter((e) => e.memberId === PERSON.memberId).length} named`,
-        `true-match distances: min ${trueMatch[0]?.toFixed(3)} median ${median.toFixed(3)} max ${trueMatch.at(-1)?.toFixed(3)}`,
-        `faces on other cameras: ${impostor.length} (${countBy(elsewhere)})`,
-        `nearest impostor distance: ${impostor[0]?.toFixed(3)}; threshold ${MATCH_THRESHOLD}`,
-      ].join('\n'),
-    );
+      console.log(
+        [
+          `entrance faces: ${trueMatch.length}, ` +
+            `${entrance.filter((e) => e.memberId === PERSON.memberId).length} named`,
+          `true-match distances: min ${trueMatch[0]?.toFixed(3)} ` +
+            `median ${median.toFixed(3)} max ${trueMatch.at(-1)?.toFixed(3)}`,
+          `faces on other cameras: ${impostor.length} (${countBy(elsewhere)})`,
+          `nearest impostor distance: ${impostor[0]?.toFixed(3)}; threshold ${MATCH_THRESHOLD}`,
+        ].join('\n'),
+      );
 
-    expect(elsewhere.filter((event) => event.memberId !== 'unknown')).toEqual([]);
-    expect(
-      entrance.filter((event) => ![PERSON.memberId, 'unknown'].includes(event.memberId)),
-    ).toEqual([]);
-    expect(impostor.length).toBeGreaterThan(0);
-    expect(median).toBeLessThan(MATCH_THRESHOLD);
-    expect(impostor[0]).toBeGreaterThanOrEqual(MATCH_THRESHOLD);
-  });
+      expect(elsewhere.filter((event) => event.memberId !== 'unknown')).toEqual([]);
+      expect(
+        entrance.filter((event) => ![PERSON.memberId, 'unknown'].includes(event.memberId)),
+      ).toEqual([]);
+      expect(impostor.length).toBeGreaterThan(0);
+      expect(median).toBeLessThan(MATCH_THRESHOLD);
+      expect(impostor[0]).toBeGreaterThanOrEqual(MATCH_THRESHOLD);
+    },
+  );
 
   it('never logs a camera password', () => {
     for (const service of ['camera-ingest', 'face-recognition']) {

@@ -228,15 +228,18 @@ async function main(): Promise<void> {
     log(`  live detector      ${raw.detector}; frames 640 px wide`);
     log(`  frames             ${frames.length} real clip frames, cycled`);
     log(
-      `  raw loop           ${raw.fps.toFixed(2)} frames/s (decode + detect + describe, one thread, ${RATIO_FRAMES} frames)`,
+      `  raw loop           ${raw.fps.toFixed(2)} frames/s ` +
+        `(decode + detect + describe, one thread, ${RATIO_FRAMES} frames)`,
     );
     log(`  worker path        ${workerFps.toFixed(2)} frames/s (built service, same frames)`);
     log(`  ratio              ${(workerFps / raw.fps).toFixed(2)}`);
     log(
-      `  service RSS        ${mb(rssWarm)} after warm-up, ${mb(rssEnd)} after ${TOTAL_FRAMES + WARM_UP_FRAMES} frames`,
+      `  service RSS        ${mb(rssWarm)} after warm-up, ` +
+        `${mb(rssEnd)} after ${TOTAL_FRAMES + WARM_UP_FRAMES} frames`,
     );
     log(
-      `  live tensors       ${metricSum(metrics, 'edgewatch_live_tensors')} (${mb(metricSum(metrics, 'edgewatch_tensor_bytes'))})`,
+      `  live tensors       ${metricSum(metrics, 'edgewatch_live_tensors')} ` +
+        `(${mb(metricSum(metrics, 'edgewatch_tensor_bytes'))})`,
     );
     log(`  recognitions       ${metricSum(metrics, 'edgewatch_recognitions_total')}`);
   } finally {
@@ -251,7 +254,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    'benchmark failed: ' +
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
   process.exit(1);
 });

@@ -187,7 +187,11 @@ function camerasYaml(cameras: readonly SimulatedCamera[], servers: readonly Rtsp
   const entries = cameras.map((camera, index) => {
     const server = servers[index];
     const url = camera.user ? server?.urlWithCredentials : server?.url;
-    return `  - id: ${camera.id}\n    name: ${JSON.stringify(camera.name)}\n    rtspUrl: ${JSON.stringify(url)}\n`;
+    return (
+      `  - id: ${camera.id}\n` +
+      `    name: ${JSON.stringify(camera.name)}\n` +
+      `    rtspUrl: ${JSON.stringify(url)}\n`
+    );
   });
   return `cameras:\n${entries.join('')}`;
 }

@@ -14,7 +14,10 @@ export interface RedisReachabilityReport {
 }
 
 export interface RedisCheckOptions {
-  /** Adds the URL and, when down, the reason and since when: `down` alone leaves an operator guessing. */
+  /**
+   * Adds the URL and, when down, the reason and since
+   * when: `down` alone leaves an operator guessing.
+   */
   reachability?: RedisReachabilityReport;
   /** How long the PING may take, in ms. Default 1000. */
   timeoutMs?: number;

@@ -50,62 +50,66 @@ describe('FrameQueue: the capped add of detect frames', () => {
     await redis.stop();
   });
 
-  it('keeps the newest frames within the cap when 10x the cap arrive at once from two connections', async () => {
-    const prefix = `test-${randomUUID()}`;
-    const queues = [await connection('producer'), await connection('producer')].map(
-      (producer) => new FrameQueue(producer, { prefix, capPerCamera: CAP, frameTtlMs: 60_000 }),
-    );
-    queues.forEach((queue) => opened.push(queue));
-    const worker = new Worker<FramesWaitingJob>(QueueName.frames, async () => 'unused', {
-      connection: await connection('worker'),
-      prefix,
-      autorun: false,
-    });
-    opened.push(worker);
-    const monitor = await connection('producer');
-    const store = new FrameStore(monitor, { prefix, capPerCamera: CAP, ttlMs: 60_000 });
-    const cameras = ['entrance', 'lobby'];
-    const added = 10 * CAP;
-    const baseTime = Date.now();
+  it(
+    'keeps the newest frames within the cap ' +
+      'when 10x the cap arrive at once from two connections',
+    async () => {
+      const prefix = `test-${randomUUID()}`;
+      const queues = [await connection('producer'), await connection('producer')].map(
+        (producer) => new FrameQueue(producer, { prefix, capPerCamera: CAP, frameTtlMs: 60_000 }),
+      );
+      queues.forEach((queue) => opened.push(queue));
+      const worker = new Worker<FramesWaitingJob>(QueueName.frames, async () => 'unused', {
+        connection: await connection('worker'),
+        prefix,
+        autorun: false,
+      });
+      opened.push(worker);
+      const monitor = await connection('producer');
+      const store = new FrameStore(monitor, { prefix, capPerCamera: CAP, ttlMs: 60_000 });
+      const cameras = ['entrance', 'lobby'];
+      const added = 10 * CAP;
+      const baseTime = Date.now();
 
-    let maxBacklog = 0;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        for (const camera of cameras)
-          maxBacklog = Math.max(maxBacklog, await store.backlog(camera));
-      }
-    })();
-    const results = await Promise.all(
-      cameras.flatMap((camera) =>
-        Array.from({ length: added }, (_, index) =>
-          queues[index % 2]!.add(frame(camera, index + 1, baseTime)),
+      let maxBacklog = 0;
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          for (const camera of cameras)
+            maxBacklog = Math.max(maxBacklog, await store.backlog(camera));
+        }
+      })();
+      const results = await Promise.all(
+        cameras.flatMap((camera) =>
+          Array.from({ length: added }, (_, index) =>
+            queues[index % 2]!.add(frame(camera, index + 1, baseTime)),
+          ),
         ),
-      ),
-    );
-    sampling = false;
-    await sampler;
-
-    expect(maxBacklog).toBeLessThanOrEqual(CAP);
-    for (const camera of cameras) {
-      const cameraResults = results.filter(
-        (_, index) => Math.floor(index / added) === cameras.indexOf(camera),
       );
-      const dropped = cameraResults.reduce(
-        (sum, result) => sum + result.droppedSequences.length,
-        0,
-      );
-      const kept = await store.waitingSequences(camera);
+      sampling = false;
+      await sampler;
 
-      expect(kept).toEqual([added - 1, added]);
-      expect(dropped + kept.length).toBe(added);
-    }
-    const tokens = await new Queue(QueueName.frames, { connection: monitor, prefix }).getJobCounts(
-      'waiting',
-      'active',
-    );
-    expect(tokens.waiting).toBe(cameras.length);
-  });
+      expect(maxBacklog).toBeLessThanOrEqual(CAP);
+      for (const camera of cameras) {
+        const cameraResults = results.filter(
+          (_, index) => Math.floor(index / added) === cameras.indexOf(camera),
+        );
+        const dropped = cameraResults.reduce(
+          (sum, result) => sum + result.droppedSequences.length,
+          0,
+        );
+        const kept = await store.waitingSequences(camera);
+
+        expect(kept).toEqual([added - 1, added]);
+        expect(dropped + kept.length).toBe(added);
+      }
+      const tokens = await new Queue(QueueName.frames, {
+        connection: monitor,
+        prefix,
+      }).getJobCounts('waiting', 'active');
+      expect(tokens.waiting).toBe(cameras.length);
+    },
+  );
 
   it('gives the worker the survivors oldest first, bytes intact, then nothing', async () => {
     const prefix = `test-${randomUUID()}`;
@@ -135,56 +139,59 @@ describe('FrameQueue: the capped add of detect frames', () => {
     expect(taken[1]?.capturedAt).toBe(baseTime + 5);
   });
 
-  it('leaves one follow-up token when frames arrive while the camera is being processed', async () => {
-    const prefix = `test-${randomUUID()}`;
-    const producer = new FrameQueue(await connection('producer'), {
-      prefix,
-      capPerCamera: CAP,
-      frameTtlMs: 60_000,
-    });
-    opened.push(producer);
-    const store = new FrameStore(await connection('producer'), {
-      prefix,
-      capPerCamera: CAP,
-      ttlMs: 60_000,
-    });
-    const baseTime = Date.now();
-    let release: () => void = () => undefined;
-    const processed: number[][] = [];
-    let firstJobStarted: () => void = () => undefined;
-    const started = new Promise<void>((resolve) => (firstJobStarted = resolve));
+  it(
+    'leaves one follow-up token ' + 'when frames arrive while the camera is being processed',
+    async () => {
+      const prefix = `test-${randomUUID()}`;
+      const producer = new FrameQueue(await connection('producer'), {
+        prefix,
+        capPerCamera: CAP,
+        frameTtlMs: 60_000,
+      });
+      opened.push(producer);
+      const store = new FrameStore(await connection('producer'), {
+        prefix,
+        capPerCamera: CAP,
+        ttlMs: 60_000,
+      });
+      const baseTime = Date.now();
+      let release: () => void = () => undefined;
+      const processed: number[][] = [];
+      let firstJobStarted: () => void = () => undefined;
+      const started = new Promise<void>((resolve) => (firstJobStarted = resolve));
 
-    const worker = new Worker<FramesWaitingJob>(
-      QueueName.frames,
-      async (job: Job<FramesWaitingJob>) => {
-        const sequences: number[] = [];
-        for (let index = 0; index < CAP; index++) {
-          const next = await store.takeOldest(job.data.cameraId);
-          if (next) sequences.push(next.sequence);
-        }
-        processed.push(sequences);
-        if (processed.length === 1) {
-          firstJobStarted();
-          await new Promise<void>((resolve) => (release = resolve));
-        }
-      },
-      { connection: await connection('worker'), ...framesQueueOptions(prefix), concurrency: 1 },
-    );
-    opened.push(worker);
+      const worker = new Worker<FramesWaitingJob>(
+        QueueName.frames,
+        async (job: Job<FramesWaitingJob>) => {
+          const sequences: number[] = [];
+          for (let index = 0; index < CAP; index++) {
+            const next = await store.takeOldest(job.data.cameraId);
+            if (next) sequences.push(next.sequence);
+          }
+          processed.push(sequences);
+          if (processed.length === 1) {
+            firstJobStarted();
+            await new Promise<void>((resolve) => (release = resolve));
+          }
+        },
+        { connection: await connection('worker'), ...framesQueueOptions(prefix), concurrency: 1 },
+      );
+      opened.push(worker);
 
-    await producer.add(frame('door', 1, baseTime));
-    await started;
-    for (let sequence = 2; sequence <= 6; sequence++)
-      await producer.add(frame('door', sequence, baseTime));
-    const queue = new Queue(QueueName.frames, { connection: store['redis'] as Redis, prefix });
-    const whileActive = await queue.getJobCounts('waiting', 'active');
-    release();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+      await producer.add(frame('door', 1, baseTime));
+      await started;
+      for (let sequence = 2; sequence <= 6; sequence++)
+        await producer.add(frame('door', sequence, baseTime));
+      const queue = new Queue(QueueName.frames, { connection: store['redis'] as Redis, prefix });
+      const whileActive = await queue.getJobCounts('waiting', 'active');
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 500));
 
-    expect(whileActive).toMatchObject({ active: 1, waiting: 0 });
-    expect(processed).toEqual([[1], [5, 6]]);
-    expect(await store.backlog('door')).toBe(0);
-  });
+      expect(whileActive).toMatchObject({ active: 1, waiting: 0 });
+      expect(processed).toEqual([[1], [5, 6]]);
+      expect(await store.backlog('door')).toBe(0);
+    },
+  );
 
   it('keeps no finished frame jobs and trims the queue event stream', async () => {
     const prefix = `test-${randomUUID()}`;

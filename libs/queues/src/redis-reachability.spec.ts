@@ -44,27 +44,33 @@ function refused(): Error {
 }
 
 describe('RedisReachability', () => {
-  it('says once that Redis is not reachable, naming it and the reason, however often it retries', () => {
-    const { tracked, lines, clock } = reachability();
+  it(
+    'says once that Redis is not reachable, ' +
+      'naming it and the reason, however often it retries',
+    () => {
+      const { tracked, lines, clock } = reachability();
 
-    for (let attempt = 0; attempt < 10; attempt++) {
-      tracked.connectionFailed('worker', refused());
-      tracked.connectionFailed('producer', refused());
-      clock.nowMs += 2_000;
-    }
+      for (let attempt = 0; attempt < 10; attempt++) {
+        tracked.connectionFailed('worker', refused());
+        tracked.connectionFailed('producer', refused());
+        clock.nowMs += 2_000;
+      }
 
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({
-      level: 50,
-      msg: `Redis at ${URL} is not reachable: connect ECONNREFUSED 127.0.0.1:6390; no frames are recognised until it is, retrying`,
-      connection: 'worker',
-      reason: 'connect ECONNREFUSED 127.0.0.1:6390',
-      suppressedSinceLastLine: 0,
-    });
-    expect(lines[0]).not.toHaveProperty('err');
-    expect(tracked.state).toBe('unreachable');
-    expect(tracked.problem).toMatchObject({ reason: 'connect ECONNREFUSED 127.0.0.1:6390' });
-  });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({
+        level: 50,
+        msg:
+          `Redis at ${URL} is not reachable: connect ECONNREFUSED 127.0.0.1:6390; ` +
+          'no frames are recognised until it is, retrying',
+        connection: 'worker',
+        reason: 'connect ECONNREFUSED 127.0.0.1:6390',
+        suppressedSinceLastLine: 0,
+      });
+      expect(lines[0]).not.toHaveProperty('err');
+      expect(tracked.state).toBe('unreachable');
+      expect(tracked.problem).toMatchObject({ reason: 'connect ECONNREFUSED 127.0.0.1:6390' });
+    },
+  );
 
   it('repeats the line once per interval while the outage lasts, with the count left out', () => {
     const { tracked, lines, clock } = reachability();

@@ -43,7 +43,9 @@ export class MemorySampler {
   ) {
     this.gauge = new Gauge({
       name: 'edgewatch_memory_bytes',
-      help: 'Memory of this service by kind (rss, heap_used, external, array_buffers, cgroup_usage, cgroup_limit, tensors).',
+      help:
+        'Memory of this service by kind (rss, heap_used, external, array_buffers, ' +
+        'cgroup_usage, cgroup_limit, tensors).',
       labelNames: ['kind'],
       registers: [registry],
     });

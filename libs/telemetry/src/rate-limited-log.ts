@@ -11,7 +11,9 @@ export class LogRateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Returns the count suppressed since the last line, or null when this line is to be suppressed. */
+  /**
+   * Returns the count suppressed since the last line, or null when this line is to be suppressed.
+   */
   take(key: string): number | null {
     const now = this.now();
     const entry = this.lastAt.get(key);

@@ -53,32 +53,37 @@ describe('createLogger', () => {
 });
 
 describe('MemorySampler', () => {
-  it('logs one line with process memory and what the service adds, and sets the gauges', async () => {
-    const { lines, destination } = capture();
-    const logger = createLogger({ service: 'test', level: 'info', format: 'json', destination });
-    const registry = new Registry();
-    const sampler = new MemorySampler(logger, registry, {
-      childProcesses: () => 2,
-      queueDepths: async () => ({ entrance: 1 }),
-      tensors: async () => ({ numTensors: 319, numBytes: 46_881_088 }),
-    });
+  it(
+    'logs one line with process memory and what the service adds, ' + 'and sets the gauges',
+    async () => {
+      const { lines, destination } = capture();
+      const logger = createLogger({ service: 'test', level: 'info', format: 'json', destination });
+      const registry = new Registry();
+      const sampler = new MemorySampler(logger, registry, {
+        childProcesses: () => 2,
+        queueDepths: async () => ({ entrance: 1 }),
+        tensors: async () => ({ numTensors: 319, numBytes: 46_881_088 }),
+      });
 
-    const sample = await sampler.logSample();
+      const sample = await sampler.logSample();
 
-    expect(sample.rssBytes).toBeGreaterThan(10 * 2 ** 20);
-    expect(sample.childProcesses).toBe(2);
-    expect(sample.queueDepths).toEqual({ entrance: 1 });
-    expect(sample.liveTensors).toBe(319);
-    const line = JSON.parse(lines[0] ?? '{}') as { memory: { rssBytes: number; handles: number } };
-    expect(line.memory.rssBytes).toBe(sample.rssBytes);
-    expect(line.memory.handles).toBeGreaterThanOrEqual(0);
-    expect(await readMetric(registry, 'edgewatch_memory_bytes', { kind: 'tensors' })).toBe(
-      46_881_088,
-    );
-    expect(await readMetric(registry, 'edgewatch_memory_bytes', { kind: 'rss' })).toBe(
-      sample.rssBytes,
-    );
-  });
+      expect(sample.rssBytes).toBeGreaterThan(10 * 2 ** 20);
+      expect(sample.childProcesses).toBe(2);
+      expect(sample.queueDepths).toEqual({ entrance: 1 });
+      expect(sample.liveTensors).toBe(319);
+      const line = JSON.parse(lines[0] ?? '{}') as {
+        memory: { rssBytes: number; handles: number };
+      };
+      expect(line.memory.rssBytes).toBe(sample.rssBytes);
+      expect(line.memory.handles).toBeGreaterThanOrEqual(0);
+      expect(await readMetric(registry, 'edgewatch_memory_bytes', { kind: 'tensors' })).toBe(
+        46_881_088,
+      );
+      expect(await readMetric(registry, 'edgewatch_memory_bytes', { kind: 'rss' })).toBe(
+        sample.rssBytes,
+      );
+    },
+  );
 });
 
 describe('readCgroupMemory', () => {

@@ -57,7 +57,10 @@ export class CameraMetrics {
     });
     this.dropped = new Counter({
       name: 'edgewatch_camera_frames_dropped_total',
-      help: 'Frames dropped: cap (pushed out of the frames queue), redis (unreachable), busy (a newer frame replaced it while the previous one was in progress), oversize, corrupt (not decodable).',
+      help:
+        'Frames dropped: cap (pushed out of the frames queue), redis (unreachable), ' +
+        'busy (a newer frame replaced it while the previous one was in progress), ' +
+        'oversize, corrupt (not decodable).',
       labelNames: ['camera', 'reason'],
       registers,
     });

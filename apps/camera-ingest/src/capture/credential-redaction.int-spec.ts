@@ -47,7 +47,8 @@ it('no log line contains a camera password, with the right one or a refused one'
   const all = logs.lines.join('\n');
   const stderrLines = logs.lines.filter((line) => line.includes('"ffmpegStderr"'));
   console.info(
-    `${logs.lines.length} log lines; ffmpeg stderr examples:\n${stderrLines.slice(0, 3).join('\n')}`,
+    `${logs.lines.length} log lines; ffmpeg stderr examples:\n` +
+      stderrLines.slice(0, 3).join('\n'),
   );
   expect(all).toContain('401');
   expect(all).toContain('rtsp://***:***@127.0.0.1');

@@ -8,11 +8,27 @@ describe('buildFfmpegArgs', () => {
   it('pulls RTSP over TCP with the I/O timeout in microseconds and writes MJPEG to stdout', () => {
     const args = buildFfmpegArgs({ url: 'rtsp://cam.local/stream', timeoutMs: 10_000 }, [detect]);
 
-    // prettier-ignore
     expect(args).toEqual([
-      '-hide_banner', '-loglevel', 'warning', '-nostdin',
-      '-rtsp_transport', 'tcp', '-timeout', '10000000', '-i', 'rtsp://cam.local/stream',
-      '-an', '-vf', 'fps=5,scale=640:-2', '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '5', 'pipe:1',
+      '-hide_banner',
+      '-loglevel',
+      'warning',
+      '-nostdin',
+      '-rtsp_transport',
+      'tcp',
+      '-timeout',
+      '10000000',
+      '-i',
+      'rtsp://cam.local/stream',
+      '-an',
+      '-vf',
+      'fps=5,scale=640:-2',
+      '-f',
+      'image2pipe',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '5',
+      'pipe:1',
     ]);
   });
 

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 
 import { OverspeedDetector } from './overspeed.detector';
 
-/** Feeds frames at `fps` on a fake clock from `startMs` for `durationMs`; returns when it first fired. */
+/**
+ * Feeds frames at `fps` on a fake clock from `startMs`
+ * for `durationMs`; returns when it first fired.
+ */
 function feed(
   detector: OverspeedDetector,
   fps: number,

@@ -27,15 +27,18 @@ describe('RestartBackoffPolicy', () => {
     expect(backoff.nextDelayMs()).toBe(100);
   });
 
-  it('starts again from the initial delay after a run with frames flowing for the reset time', () => {
-    const backoff = policy();
-    for (let failure = 0; failure < 6; failure++) backoff.nextDelayMs();
-    backoff.runStarted();
-    backoff.frameSeen(10_000);
-    backoff.frameSeen(11_500);
+  it(
+    'starts again from the initial delay ' + 'after a run with frames flowing for the reset time',
+    () => {
+      const backoff = policy();
+      for (let failure = 0; failure < 6; failure++) backoff.nextDelayMs();
+      backoff.runStarted();
+      backoff.frameSeen(10_000);
+      backoff.frameSeen(11_500);
 
-    expect([backoff.nextDelayMs(), backoff.nextDelayMs()]).toEqual([50, 100]);
-  });
+      expect([backoff.nextDelayMs(), backoff.nextDelayMs()]).toEqual([50, 100]);
+    },
+  );
 
   it('measures healthy time within one run only', () => {
     const backoff = policy();

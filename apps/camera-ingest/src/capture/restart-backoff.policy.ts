@@ -30,10 +30,14 @@ export class RestartBackoffPolicy {
     }
   }
 
-  /** The delay before the next start, in ms; each call without a healthy run in between doubles it. */
+  /**
+   * The delay before the next start, in ms; each
+   * call without a healthy run in between doubles it.
+   */
   nextDelayMs(): number {
     const { initialMs, maxMs } = this.options;
-    // The exponent stops growing once the cap is reached, so it cannot overflow in weeks of failures.
+    // The exponent stops growing once the cap is reached,
+    // so it cannot overflow in weeks of failures.
     const delayMs = Math.min(initialMs * 2 ** this.failuresInARow, maxMs);
     if (delayMs < maxMs) this.failuresInARow += 1;
     return delayMs;

@@ -29,7 +29,8 @@ describe('StderrLinesReader', () => {
 
     expect(lines).toEqual([
       '[rtsp @ 0x5581c7a0] method DESCRIBE failed: 401 Unauthorized',
-      'rtsp://***:***@127.0.0.1:8554/stream: Server returned 401 Unauthorized (authorization failed)',
+      'rtsp://***:***@127.0.0.1:8554/stream: ' +
+        'Server returned 401 Unauthorized (authorization failed)',
     ]);
   });
 
@@ -55,13 +56,16 @@ describe('StderrLinesReader', () => {
     expect(lines).toEqual([`${'x'.repeat(40)} …`, 'next line']);
   });
 
-  it('keeps only the last lines for the exit message, and hands on a final unterminated line', () => {
-    const { stderr } = reader(1_000, 3);
-    stderr.push('one\ntwo\r\nthree\nfour\nfive');
-    stderr.flush();
+  it(
+    'keeps only the last lines for the exit message, ' + 'and hands on a final unterminated line',
+    () => {
+      const { stderr } = reader(1_000, 3);
+      stderr.push('one\ntwo\r\nthree\nfour\nfive');
+      stderr.flush();
 
-    expect(stderr.tail).toEqual(['three', 'four', 'five']);
-  });
+      expect(stderr.tail).toEqual(['three', 'four', 'five']);
+    },
+  );
 
   it('skips blank lines', () => {
     const { stderr, lines } = reader();

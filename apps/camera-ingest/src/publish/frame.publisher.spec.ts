@@ -39,31 +39,35 @@ function harness(sink: FrameSink) {
 }
 
 describe('FramePublisher', () => {
-  it('hands the queue frame bytes without the heartbeat flag, and counts the cap drops it reports', async () => {
-    const added: StoredFrame[] = [];
-    const { publisher, sent, dropped } = harness({
-      add: async (stored): Promise<PutFrameResult> => {
-        added.push(stored);
-        return {
-          accepted: true,
-          droppedSequences: stored.sequence > 2 ? [stored.sequence - 2] : [],
-        };
-      },
-    });
+  it(
+    'hands the queue frame bytes without the heartbeat flag, ' +
+      'and counts the cap drops it reports',
+    async () => {
+      const added: StoredFrame[] = [];
+      const { publisher, sent, dropped } = harness({
+        add: async (stored): Promise<PutFrameResult> => {
+          added.push(stored);
+          return {
+            accepted: true,
+            droppedSequences: stored.sequence > 2 ? [stored.sequence - 2] : [],
+          };
+        },
+      });
 
-    publisher.publish(frame(1, true));
-    await publisher.close();
-    const again = harness({ add: async () => ({ accepted: true, droppedSequences: [7, 8] }) });
-    again.publisher.publish(frame(9));
-    await again.publisher.close();
+      publisher.publish(frame(1, true));
+      await publisher.close();
+      const again = harness({ add: async () => ({ accepted: true, droppedSequences: [7, 8] }) });
+      again.publisher.publish(frame(9));
+      await again.publisher.close();
 
-    expect(added).toEqual([
-      { cameraId: 'door', sequence: 1, capturedAt: 1_001, jpeg: Buffer.from([1]) },
-    ]);
-    expect(sent.map((sentFrame) => sentFrame.heartbeat)).toEqual([true]);
-    expect(dropped.cap).toBe(0);
-    expect(again.dropped.cap).toBe(2);
-  });
+      expect(added).toEqual([
+        { cameraId: 'door', sequence: 1, capturedAt: 1_001, jpeg: Buffer.from([1]) },
+      ]);
+      expect(sent.map((sentFrame) => sentFrame.heartbeat)).toEqual([true]);
+      expect(dropped.cap).toBe(0);
+      expect(again.dropped.cap).toBe(2);
+    },
+  );
 
   it('keeps one add in flight, drops older waiting frames as busy and never retries', async () => {
     let release: () => void = () => undefined;

@@ -79,7 +79,8 @@ describe('parseEnrolArguments', () => {
     expect(parseEnrolArguments([...argv({ '--photo': undefined }), ...tooMany])).toEqual({
       kind: 'invalid',
       problems: [
-        `--photo is given ${MAX_EMBEDDINGS_PER_MEMBER + 1} times; at most ${MAX_EMBEDDINGS_PER_MEMBER} per member`,
+        `--photo is given ${MAX_EMBEDDINGS_PER_MEMBER + 1} times; ` +
+          `at most ${MAX_EMBEDDINGS_PER_MEMBER} per member`,
       ],
     });
   });

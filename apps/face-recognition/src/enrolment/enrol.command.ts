@@ -112,7 +112,8 @@ function reportExpectedFailure(error: unknown): number {
 function describeResult(result: EnrolmentResult): string {
   const photos = result.photos.map(
     ({ photo, box, score }) =>
-      `  ${photo}: face at ${box.x},${box.y} ${box.width}x${box.height}, score ${score.toFixed(2)}\n`,
+      `  ${photo}: face at ${box.x},${box.y} ${box.width}x${box.height}, ` +
+      `score ${score.toFixed(2)}\n`,
   );
   return (
     `Enrolled ${result.name} (${result.memberId}) in table ${result.table} with ` +
@@ -126,7 +127,8 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     process.stderr.write(
-      `Enrolment failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      'Enrolment failed: ' +
+        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
     process.exitCode = EnrolExitCode.unexpected;
   },

@@ -90,23 +90,27 @@ describe('enrol command', () => {
 
     expect(run.code).toBe(78);
     expect(run.stderr).toContain(
-      `members table "${table}" (MEMBERS_TABLE) does not exist at ${dynalite.endpoint} (DYNAMODB_ENDPOINT); create it or pass --create-table`,
+      `members table "${table}" (MEMBERS_TABLE) does not exist at ` +
+        `${dynalite.endpoint} (DYNAMODB_ENDPOINT); create it or pass --create-table`,
     );
     expect(run.stderr).not.toContain('ResourceNotFoundException');
     expect(run.stderr).not.toMatch(STACK_FRAME);
   });
 
-  it('names DynamoDB and DYNAMODB_ENDPOINT when nothing answers there, without a stack', async () => {
-    const endpoint = `http://127.0.0.1:${await freePort()}`;
+  it(
+    'names DynamoDB and DYNAMODB_ENDPOINT when nothing answers there, ' + 'without a stack',
+    async () => {
+      const endpoint = `http://127.0.0.1:${await freePort()}`;
 
-    const run = await runEnrol(enrolArgs('m-1', 'Ada'), { DYNAMODB_ENDPOINT: endpoint });
+      const run = await runEnrol(enrolArgs('m-1', 'Ada'), { DYNAMODB_ENDPOINT: endpoint });
 
-    expect(run.code).toBe(69);
-    expect(run.stderr).toContain(
-      `cannot reach DynamoDB at ${endpoint} (DYNAMODB_ENDPOINT): connect ECONNREFUSED`,
-    );
-    expect(run.stderr).not.toMatch(STACK_FRAME);
-  });
+      expect(run.code).toBe(69);
+      expect(run.stderr).toContain(
+        `cannot reach DynamoDB at ${endpoint} (DYNAMODB_ENDPOINT): connect ECONNREFUSED`,
+      );
+      expect(run.stderr).not.toMatch(STACK_FRAME);
+    },
+  );
 
   it('refuses a blank member id and name, naming both, and writes nothing', async () => {
     const { table, env } = ownTable();

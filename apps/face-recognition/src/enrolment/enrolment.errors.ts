@@ -28,7 +28,10 @@ export class MembersTableMissingError extends Error {
   }
 }
 
-/** DynamoDB did not answer at the endpoint (refused, unknown host, timeout); nothing was written. */
+/**
+ * DynamoDB did not answer at the endpoint (refused,
+ * unknown host, timeout); nothing was written.
+ */
 export class DynamoUnreachableError extends Error {
   override readonly name = 'DynamoUnreachableError';
 

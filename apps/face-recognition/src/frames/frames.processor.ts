@@ -16,7 +16,10 @@ import { RedisConnections, REDIS_WORKER } from '../redis/redis.module';
 
 import { FrameRecogniser, type FrameOutcome } from './frame.recogniser';
 
-/** Worker.close() can wait forever while Redis is unreachable (bullmq#4656); this bounds it, in ms. */
+/**
+ * Worker.close() can wait forever while Redis is
+ * unreachable (bullmq#4656); this bounds it, in ms.
+ */
 export const WORKER_CLOSE_DEADLINE_MS = 5_000;
 
 /** What one `frames` job did, as its return value. */
@@ -88,7 +91,9 @@ export class FramesProcessor implements OnModuleInit, OnModuleDestroy {
     return this.worker.isRunning();
   }
 
-  /** Stops taking jobs and waits for the active one, within WORKER_CLOSE_DEADLINE_MS. Idempotent. */
+  /**
+   * Stops taking jobs and waits for the active one, within WORKER_CLOSE_DEADLINE_MS. Idempotent.
+   */
   close(): Promise<void> {
     this.closing ??= this.shutDown();
     return this.closing;

@@ -26,19 +26,28 @@ import type {
 export interface InferenceClientOptions {
   worker: InferenceWorkerConfig;
   logger: Logger;
-  /** From sending a request to its reply, queueing in the worker included; past it the worker is replaced, in ms. */
+  /**
+   * From sending a request to its reply, queueing in the
+   * worker included; past it the worker is replaced, in ms.
+   */
   requestTimeoutMs: number;
   /** Requests waiting for the worker before InferenceBusyError. */
   maxPending: number;
   /** Loading models and warming up may take this long, in ms. Default 120000. */
   startTimeoutMs?: number;
-  /** First restart delay after a crash, doubled per crash up to restartMaxDelayMs, in ms. Default 500. */
+  /**
+   * First restart delay after a crash, doubled per
+   * crash up to restartMaxDelayMs, in ms. Default 500.
+   */
   restartInitialDelayMs?: number;
   /** Largest restart delay, in ms. Default 30000. */
   restartMaxDelayMs?: number;
   /** A worker ready for this long resets the restart delay, in ms. Default 60000. */
   healthyResetMs?: number;
-  /** The worker file; default: inference.worker.js beside this module, or the .ts source under tsx. */
+  /**
+   * The worker file; default: inference.worker.js
+   * beside this module, or the .ts source under tsx.
+   */
   workerFile?: string;
   /** Told about what metrics count; the client itself only logs. */
   observer?: InferenceObserver;

@@ -19,7 +19,10 @@ import type {
   WorkerReady,
 } from './inference.protocol';
 
-/** Inference requests waiting at once beyond those of `/recognise`: the frames worker and a probe. */
+/**
+ * Inference requests waiting at once beyond those
+ * of `/recognise`: the frames worker and a probe.
+ */
 const EXTRA_PENDING = 2;
 
 /**
@@ -49,12 +52,16 @@ export class InferenceService implements OnModuleInit, BeforeApplicationShutdown
     });
     this.tensorBytes = new Gauge({
       name: 'edgewatch_tensor_bytes',
-      help: 'Bytes of the TensorFlow.js tensors alive in the inference worker (tf.memory().numBytes).',
+      help:
+        'Bytes of the TensorFlow.js tensors alive in the inference worker ' +
+        '(tf.memory().numBytes).',
       registers: [registry],
     });
     this.durations = new Histogram({
       name: 'edgewatch_inference_duration_seconds',
-      help: 'Decode, detection and description of one image in the worker thread, by detector and profile.',
+      help:
+        'Decode, detection and description of one image in the worker thread, ' +
+        'by detector and profile.',
       labelNames: ['detector', 'profile'],
       buckets: [0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5],
       registers: [registry],
@@ -150,7 +157,8 @@ export class InferenceService implements OnModuleInit, BeforeApplicationShutdown
         startupMs: ready.startupMs,
         tensors: ready.tensors,
       },
-      `inference ready on ${ready.backend}${ready.backend === 'wasm' ? ` (SIMD ${ready.simd ? 'yes' : 'no'})` : ''}`,
+      `inference ready on ${ready.backend}` +
+        (ready.backend === 'wasm' ? ` (SIMD ${ready.simd ? 'yes' : 'no'})` : ''),
     );
     for (const wake of this.readyWaiters) wake();
     this.readyWaiters.clear();

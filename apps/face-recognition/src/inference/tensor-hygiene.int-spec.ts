@@ -40,51 +40,60 @@ describe('tensor hygiene', () => {
     await harness?.close();
   });
 
-  it(`leaves live tensors and tensor bytes unchanged after ${FRAMES} frames through the frames worker`, async () => {
-    const mix = inputMix();
-    // One pass first: the first input of each shape may allocate lasting backend state.
-    for (const input of mix) await harness.pushFrame('hygiene', input.bytes);
-    const before = await harness.inference.tensorMemory();
-    const rssBefore = process.memoryUsage().rss;
+  it(
+    'leaves live tensors and tensor bytes unchanged ' +
+      `after ${FRAMES} frames through the frames worker`,
+    async () => {
+      const mix = inputMix();
+      // One pass first: the first input of each shape may allocate lasting backend state.
+      for (const input of mix) await harness.pushFrame('hygiene', input.bytes);
+      const before = await harness.inference.tensorMemory();
+      const rssBefore = process.memoryUsage().rss;
 
-    for (let index = 0; index < FRAMES; index++) {
-      await harness.pushFrame('hygiene', (mix[index % mix.length] as { bytes: Buffer }).bytes);
-    }
+      for (let index = 0; index < FRAMES; index++) {
+        await harness.pushFrame('hygiene', (mix[index % mix.length] as { bytes: Buffer }).bytes);
+      }
 
-    const after = await harness.inference.tensorMemory();
-    expect(after.tensors).toEqual(before.tensors);
-    expect(await harness.metric('edgewatch_live_tensors')).toBe(before.tensors.numTensors);
-    expect(await harness.metric('edgewatch_tensor_bytes')).toBe(before.tensors.numBytes);
-    expect(
-      await harness.metric('edgewatch_frames_processed_total', { camera: 'hygiene' }),
-    ).toBeGreaterThan(FRAMES / 2);
-    expect(
-      await harness.metric('edgewatch_frames_failed_total', {
-        camera: 'hygiene',
-        reason: 'not_an_image',
-      }),
-    ).toBeGreaterThan(FRAMES / mix.length);
-    console.info(
-      `frames: ${FRAMES}, tensors ${after.tensors.numTensors} (${after.tensors.numBytes} B), ` +
-        `rss ${Math.round(rssBefore / 2 ** 20)} -> ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`,
-    );
-  });
+      const after = await harness.inference.tensorMemory();
+      expect(after.tensors).toEqual(before.tensors);
+      expect(await harness.metric('edgewatch_live_tensors')).toBe(before.tensors.numTensors);
+      expect(await harness.metric('edgewatch_tensor_bytes')).toBe(before.tensors.numBytes);
+      expect(
+        await harness.metric('edgewatch_frames_processed_total', { camera: 'hygiene' }),
+      ).toBeGreaterThan(FRAMES / 2);
+      expect(
+        await harness.metric('edgewatch_frames_failed_total', {
+          camera: 'hygiene',
+          reason: 'not_an_image',
+        }),
+      ).toBeGreaterThan(FRAMES / mix.length);
+      console.info(
+        `frames: ${FRAMES}, tensors ${after.tensors.numTensors} (${after.tensors.numBytes} B), ` +
+          `rss ${Math.round(rssBefore / 2 ** 20)} -> ` +
+          `${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`,
+      );
+    },
+  );
 
-  it(`leaves live tensors and tensor bytes unchanged after ${PHOTOS} photos through /recognise`, async () => {
-    const mix = inputMix();
-    const statuses = new Map<number, number>();
-    for (const input of mix) await postRecognise(harness.url, input.bytes, 'image/jpeg');
-    const before = await harness.inference.tensorMemory();
+  it(
+    'leaves live tensors and tensor bytes unchanged ' + `after ${PHOTOS} photos through /recognise`,
+    async () => {
+      const mix = inputMix();
+      const statuses = new Map<number, number>();
+      for (const input of mix) await postRecognise(harness.url, input.bytes, 'image/jpeg');
+      const before = await harness.inference.tensorMemory();
 
-    for (let index = 0; index < PHOTOS; index++) {
-      const input = mix[index % mix.length] as { bytes: Buffer };
-      const { status } = await postRecognise(harness.url, input.bytes, 'image/jpeg');
-      statuses.set(status, (statuses.get(status) ?? 0) + 1);
-    }
+      for (let index = 0; index < PHOTOS; index++) {
+        const input = mix[index % mix.length] as { bytes: Buffer };
+        const { status } = await postRecognise(harness.url, input.bytes, 'image/jpeg');
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
 
-    const after = await harness.inference.tensorMemory();
-    expect(after.tensors).toEqual(before.tensors);
-    // Every path was taken: embeddings (200), no face and several faces (422), broken bytes (415).
-    expect([...statuses.keys()].sort()).toEqual([200, 415, 422]);
-  });
+      const after = await harness.inference.tensorMemory();
+      expect(after.tensors).toEqual(before.tensors);
+      // Every path was taken: embeddings (200), no face
+      // and several faces (422), broken bytes (415).
+      expect([...statuses.keys()].sort()).toEqual([200, 415, 422]);
+    },
+  );
 });

@@ -152,8 +152,11 @@ export class MemberCache implements OnModuleInit, OnModuleDestroy {
     const outcome = isTableMissing(error) ? 'table_missing' : 'failed';
     const message =
       outcome === 'table_missing'
-        ? `members table "${table}" does not exist at ${endpoint}; create it (enrol command or ensureMembersTable). Retrying every ${this.config.membersRefreshMs} ms`
-        : `cannot read members table "${table}" at ${endpoint}: ${error instanceof Error ? error.message : String(error)}`;
+        ? `members table "${table}" does not exist at ${endpoint}; ` +
+          'create it (enrol command or ensureMembersTable). ' +
+          `Retrying every ${this.config.membersRefreshMs} ms`
+        : `cannot read members table "${table}" at ${endpoint}: ` +
+          (error instanceof Error ? error.message : String(error));
     this.stateValue = { ...this.stateValue, problem: { outcome, message } };
     this.refreshes.inc({ outcome });
 

@@ -40,18 +40,22 @@ describe('selectMatchableMembers', () => {
     ]);
   });
 
-  it('skips rows made by another model, such as the old 512-value vectors, without comparing them', () => {
-    const old = row({
-      memberId: 'legacy',
-      modelId: 'insightface-r100',
-      embeddings: [Buffer.alloc(512 * 4)],
-    });
+  it(
+    'skips rows made by another model, such as the old 512-value vectors, ' +
+      'without comparing them',
+    () => {
+      const old = row({
+        memberId: 'legacy',
+        modelId: 'insightface-r100',
+        embeddings: [Buffer.alloc(512 * 4)],
+      });
 
-    const selection = selectMatchableMembers([old, row({ memberId: 'alice' })], FACE_MODEL_ID);
+      const selection = selectMatchableMembers([old, row({ memberId: 'alice' })], FACE_MODEL_ID);
 
-    expect(selection.matchable.map((m) => m.memberId)).toEqual(['alice']);
-    expect(selection.skipped).toEqual([{ memberId: 'legacy', reason: 'other_model' }]);
-  });
+      expect(selection.matchable.map((m) => m.memberId)).toEqual(['alice']);
+      expect(selection.skipped).toEqual([{ memberId: 'legacy', reason: 'other_model' }]);
+    },
+  );
 
   it('names every other reason a row is not matched', () => {
     const rows = [

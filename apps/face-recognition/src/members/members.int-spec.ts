@@ -47,44 +47,47 @@ describe('members table', () => {
     );
   });
 
-  it('becomes ready by itself once the table exists, and loads the rows written to it', async () => {
-    await ensureMembersTable(harness.dynamo, harness.config.dynamo.membersTable);
-    await harness.members.put({
-      memberId: 'm-1',
-      name: 'One',
-      embeddings: [new Float32Array(128).fill(0.01)],
-      modelId: FACE_MODEL_ID,
-      embeddingStatus: 'ready',
-    });
-    await harness.members.put({
-      memberId: 'm-2',
-      name: 'Two',
-      embeddings: [],
-      modelId: FACE_MODEL_ID,
-      embeddingStatus: 'pending',
-    });
+  it(
+    'becomes ready by itself once the table exists, ' + 'and loads the rows written to it',
+    async () => {
+      await ensureMembersTable(harness.dynamo, harness.config.dynamo.membersTable);
+      await harness.members.put({
+        memberId: 'm-1',
+        name: 'One',
+        embeddings: [new Float32Array(128).fill(0.01)],
+        modelId: FACE_MODEL_ID,
+        embeddingStatus: 'ready',
+      });
+      await harness.members.put({
+        memberId: 'm-2',
+        name: 'Two',
+        embeddings: [],
+        modelId: FACE_MODEL_ID,
+        embeddingStatus: 'pending',
+      });
 
-    await waitFor(async () => (await readiness()).status === 200, {
-      timeoutMs: 5_000,
-      what: 'readiness',
-    });
-    // Readiness needs one refresh of an existing table, and one may have run between the
-    // table's creation and the writes above, or between the two writes; a later refresh
-    // (every 300 ms) reads both rows.
-    const loaded = async () => ({
-      matchable: await harness.metric('edgewatch_members_matchable'),
-      notReady: await harness.metric('edgewatch_members_skipped', { reason: 'not_ready' }),
-    });
-    await waitFor(
-      async () => {
-        const { matchable, notReady } = await loaded();
-        return matchable > 0 && notReady > 0;
-      },
-      { timeoutMs: 5_000, what: 'a refresh that read both written rows' },
-    );
+      await waitFor(async () => (await readiness()).status === 200, {
+        timeoutMs: 5_000,
+        what: 'readiness',
+      });
+      // Readiness needs one refresh of an existing table, and one may have run between the
+      // table's creation and the writes above, or between the two writes; a later refresh
+      // (every 300 ms) reads both rows.
+      const loaded = async () => ({
+        matchable: await harness.metric('edgewatch_members_matchable'),
+        notReady: await harness.metric('edgewatch_members_skipped', { reason: 'not_ready' }),
+      });
+      await waitFor(
+        async () => {
+          const { matchable, notReady } = await loaded();
+          return matchable > 0 && notReady > 0;
+        },
+        { timeoutMs: 5_000, what: 'a refresh that read both written rows' },
+      );
 
-    expect(await loaded()).toEqual({ matchable: 1, notReady: 1 });
-  });
+      expect(await loaded()).toEqual({ matchable: 1, notReady: 1 });
+    },
+  );
 
   it('pages through a scan of more rows than one page holds', async () => {
     const embedding = new Float32Array(128).fill(0.02);

@@ -32,7 +32,10 @@ export class MembersRepository {
     readonly tableName: string,
   ) {}
 
-  /** Every row, page by page, up to MAX_MEMBERS. Throws ResourceNotFoundException without a table. */
+  /**
+   * Every row, page by page, up to MAX_MEMBERS.
+   * Throws ResourceNotFoundException without a table.
+   */
   async scanAll(maxRows = MAX_MEMBERS): Promise<MemberScan> {
     const rows: StoredMemberRow[] = [];
     let startKey: Record<string, never> | undefined;
@@ -66,7 +69,8 @@ export class MembersRepository {
   async put(member: MemberRecord): Promise<void> {
     if (member.embeddings.length > MAX_EMBEDDINGS_PER_MEMBER) {
       throw new RangeError(
-        `${member.embeddings.length} embeddings for member ${member.memberId}; at most ${MAX_EMBEDDINGS_PER_MEMBER}`,
+        `${member.embeddings.length} embeddings for member ${member.memberId}; ` +
+          `at most ${MAX_EMBEDDINGS_PER_MEMBER}`,
       );
     }
 

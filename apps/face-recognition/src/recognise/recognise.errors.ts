@@ -1,4 +1,7 @@
-/** A `/recognise` request refused for a stated reason; the filter turns it into `{ error, message }`. */
+/**
+ * A `/recognise` request refused for a stated reason; the filter turns it into
+ * `{ error, message }`.
+ */
 export abstract class RecogniseError extends Error {
   abstract readonly status: number;
   /** Stable, machine-readable: clients branch on it, not on the message. */

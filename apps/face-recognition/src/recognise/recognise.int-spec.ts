@@ -96,7 +96,8 @@ function streamOversizedBody(
     socket.on('close', finish);
     socket.on('connect', () => {
       socket.write(
-        'POST /recognise HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n',
+        'POST /recognise HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+          'Content-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n',
       );
       pump();
     });
@@ -120,35 +121,45 @@ describe('POST /recognise', () => {
     await harness?.close();
   });
 
-  it('answers a one-face photo with its 128-value embedding, the model id and the face box', async () => {
-    const { status, json } = await postRecognise(harness.url, facePhoto('obama', 1), 'image/jpeg');
+  it(
+    'answers a one-face photo with its 128-value embedding, ' + 'the model id and the face box',
+    async () => {
+      const { status, json } = await postRecognise(
+        harness.url,
+        facePhoto('obama', 1),
+        'image/jpeg',
+      );
 
-    expect(status).toBe(200);
-    const embedding = json['embedding'] as number[];
-    expect(embedding).toHaveLength(128);
-    expect(embedding.every(Number.isFinite)).toBe(true);
-    expect(Math.hypot(...embedding)).toBeGreaterThan(0.5);
-    expect(json['modelId']).toBe(FACE_MODEL_ID);
-    expect(json['score']).toBeGreaterThan(0.5);
-    const box = json['box'] as { width: number; height: number };
-    expect(box.height).toBeGreaterThan(100);
-    const metadata = await sharp(facePhoto('obama', 1)).metadata();
-    expect([json['width'], json['height']]).toEqual([metadata.width, metadata.height]);
-  });
+      expect(status).toBe(200);
+      const embedding = json['embedding'] as number[];
+      expect(embedding).toHaveLength(128);
+      expect(embedding.every(Number.isFinite)).toBe(true);
+      expect(Math.hypot(...embedding)).toBeGreaterThan(0.5);
+      expect(json['modelId']).toBe(FACE_MODEL_ID);
+      expect(json['score']).toBeGreaterThan(0.5);
+      const box = json['box'] as { width: number; height: number };
+      expect(box.height).toBeGreaterThan(100);
+      const metadata = await sharp(facePhoto('obama', 1)).metadata();
+      expect([json['width'], json['height']]).toEqual([metadata.width, metadata.height]);
+    },
+  );
 
-  it('finds the face in a tight 150x150 crop by detecting again with a margin around it', async () => {
-    const { status, json } = await postRecognise(harness.url, facePhoto('amy', 1), 'image/jpeg');
+  it(
+    'finds the face in a tight 150x150 crop ' + 'by detecting again with a margin around it',
+    async () => {
+      const { status, json } = await postRecognise(harness.url, facePhoto('amy', 1), 'image/jpeg');
 
-    expect(status).toBe(200);
-    expect(json['embedding']).toHaveLength(128);
-    const box = json['box'] as { x: number; y: number; width: number; height: number };
-    expect([json['width'], json['height']]).toEqual([150, 150]);
-    expect(box.x).toBeGreaterThanOrEqual(0);
-    expect(box.y).toBeGreaterThanOrEqual(0);
-    expect(box.x + box.width).toBeLessThanOrEqual(150);
-    expect(box.y + box.height).toBeLessThanOrEqual(150);
-    expect(box.height).toBeGreaterThan(75);
-  });
+      expect(status).toBe(200);
+      expect(json['embedding']).toHaveLength(128);
+      const box = json['box'] as { x: number; y: number; width: number; height: number };
+      expect([json['width'], json['height']]).toEqual([150, 150]);
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(150);
+      expect(box.y + box.height).toBeLessThanOrEqual(150);
+      expect(box.height).toBeGreaterThan(75);
+    },
+  );
 
   it('takes the photo from the image field of a multipart form', async () => {
     const form = new FormData();
@@ -222,34 +233,41 @@ describe('POST /recognise', () => {
     expect(json['error']).toBe('body_too_large');
   });
 
-  it('stops reading a chunked body at the limit: 413 and the connection closes long before the end', async () => {
-    const totalBytes = 64 * MAX_BYTES;
+  it(
+    'stops reading a chunked body at the limit: ' +
+      '413 and the connection closes long before the end',
+    async () => {
+      const totalBytes = 64 * MAX_BYTES;
 
-    const { response, bytesWritten } = await streamOversizedBody(harness.url, totalBytes);
+      const { response, bytesWritten } = await streamOversizedBody(harness.url, totalBytes);
 
-    expect(response).toMatch(/^HTTP\/1\.1 413 /);
-    expect(response.toLowerCase()).toContain('connection: close');
-    expect(response).toContain('"error":"body_too_large"');
-    // What the client managed to write: the limit plus socket buffers, never the 64 MiB.
-    expect(bytesWritten).toBeLessThan(totalBytes / 4);
-    expect(
-      await harness.metric('edgewatch_recognise_requests_total', { outcome: 'body_too_large' }),
-    ).toBe(2);
-  });
+      expect(response).toMatch(/^HTTP\/1\.1 413 /);
+      expect(response.toLowerCase()).toContain('connection: close');
+      expect(response).toContain('"error":"body_too_large"');
+      // What the client managed to write: the limit plus socket buffers, never the 64 MiB.
+      expect(bytesWritten).toBeLessThan(totalBytes / 4);
+      expect(
+        await harness.metric('edgewatch_recognise_requests_total', { outcome: 'body_too_large' }),
+      ).toBe(2);
+    },
+  );
 
-  it('refuses an image header announcing more pixels than allowed with 422, without decoding', async () => {
-    const { status, json } = await postRecognise(
-      harness.url,
-      pngClaiming(10_000, 10_000),
-      'image/png',
-    );
+  it(
+    'refuses an image header announcing more pixels than allowed with 422, ' + 'without decoding',
+    async () => {
+      const { status, json } = await postRecognise(
+        harness.url,
+        pngClaiming(10_000, 10_000),
+        'image/png',
+      );
 
-    expect(status).toBe(422);
-    expect(json).toEqual({
-      error: 'too_many_pixels',
-      message: expect.stringContaining('10000x10000'),
-    });
-  });
+      expect(status).toBe(422);
+      expect(json).toEqual({
+        error: 'too_many_pixels',
+        message: expect.stringContaining('10000x10000'),
+      });
+    },
+  );
 
   it('refuses a real image over the pixel limit with 422', async () => {
     const large = await sharp({
@@ -286,21 +304,25 @@ describe('POST /recognise', () => {
     expect(json).toEqual({ error: 'several_faces', message: expect.stringContaining('2 faces') });
   });
 
-  it('answers exactly one of three simultaneous requests with 503 and Retry-After when two are allowed, and keeps serving', async () => {
-    const photo = facePhoto('obama', 2);
+  it(
+    'answers exactly one of three simultaneous requests with 503 and Retry-After ' +
+      'when two are allowed, and keeps serving',
+    async () => {
+      const photo = facePhoto('obama', 2);
 
-    const answers = await Promise.all(
-      [1, 2, 3].map(() => postRecognise(harness.url, photo, 'image/jpeg')),
-    );
+      const answers = await Promise.all(
+        [1, 2, 3].map(() => postRecognise(harness.url, photo, 'image/jpeg')),
+      );
 
-    const statuses = answers.map((answer) => answer.status).sort();
-    expect(statuses).toEqual([200, 200, 503]);
-    const refused = answers.find((answer) => answer.status === 503);
-    expect(refused?.json['error']).toBe('busy');
-    expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      const statuses = answers.map((answer) => answer.status).sort();
+      expect(statuses).toEqual([200, 200, 503]);
+      const refused = answers.find((answer) => answer.status === 503);
+      expect(refused?.json['error']).toBe('busy');
+      expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
 
-    const after = await postRecognise(harness.url, photo, 'image/jpeg');
-    expect(after.status).toBe(200);
-    expect(await harness.metric('edgewatch_recognise_in_flight')).toBe(0);
-  });
+      const after = await postRecognise(harness.url, photo, 'image/jpeg');
+      expect(after.status).toBe(200);
+      expect(await harness.metric('edgewatch_recognise_in_flight')).toBe(0);
+    },
+  );
 });

@@ -119,7 +119,8 @@ export class RecogniseService {
     if (this.inFlight >= this.config.recognise.concurrency) {
       throw new RecogniseUnavailableError(
         'busy',
-        `${this.inFlight} photos are being processed; at most ${this.config.recognise.concurrency} at once`,
+        `${this.inFlight} photos are being processed; ` +
+          `at most ${this.config.recognise.concurrency} at once`,
         RETRY_AFTER_SECONDS,
       );
     }
@@ -181,7 +182,8 @@ function checkedMediaType(request: IncomingMessage): string {
     (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (!IMAGE_TYPES.has(mediaType) && mediaType !== MULTIPART_TYPE) {
     throw new UnsupportedMediaTypeError(
-      `Content-Type must be image/jpeg, image/png, image/webp or multipart/form-data, not "${mediaType || '(none)'}"`,
+      'Content-Type must be image/jpeg, image/png, image/webp or multipart/form-data, ' +
+        `not "${mediaType || '(none)'}"`,
     );
   }
   return mediaType;

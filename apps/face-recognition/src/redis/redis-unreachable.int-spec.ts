@@ -80,30 +80,35 @@ describe('face-recognition while its Redis is not reachable', () => {
     return { status: response.status, redis: body.details.redis };
   }
 
-  it('says once that Redis is not reachable, naming it without its password and the reason', async () => {
-    // The frames worker runs once the models are loaded, and then fails along with Redis.
-    const inference = service.app.get(InferenceService);
-    await waitFor(() => inference.ready, { timeoutMs: 120_000, what: 'the models to load' });
-    const errorsWithWorker = connectionErrors;
-    await waitFor(() => connectionErrors >= Math.max(4, errorsWithWorker + 2), {
-      timeoutMs: 20_000,
-      what: 'more failed reconnects',
-    });
+  it(
+    'says once that Redis is not reachable, ' + 'naming it without its password and the reason',
+    async () => {
+      // The frames worker runs once the models are loaded, and then fails along with Redis.
+      const inference = service.app.get(InferenceService);
+      await waitFor(() => inference.ready, { timeoutMs: 120_000, what: 'the models to load' });
+      const errorsWithWorker = connectionErrors;
+      await waitFor(() => connectionErrors >= Math.max(4, errorsWithWorker + 2), {
+        timeoutMs: 20_000,
+        what: 'more failed reconnects',
+      });
 
-    const unreachable = parsedLines().filter((line) => line.msg.includes('not reachable'));
-    expect(unreachable).toHaveLength(1);
-    expect(unreachable[0]).toMatchObject({
-      level: 50,
-      redisUrl: safeUrl,
-      reason: `connect ECONNREFUSED 127.0.0.1:${redisPort}`,
-    });
-    expect(unreachable[0]?.msg).toMatch(
-      new RegExp(`^Redis at ${escape(safeUrl)} is not reachable: connect ECONNREFUSED .*retrying$`),
-    );
-    expect(unreachable[0]).not.toHaveProperty('err');
-    expect(logLines.filter((line) => line.includes('"stack"'))).toEqual([]);
-    expect(logLines.filter((line) => line.includes(PASSWORD))).toEqual([]);
-  });
+      const unreachable = parsedLines().filter((line) => line.msg.includes('not reachable'));
+      expect(unreachable).toHaveLength(1);
+      expect(unreachable[0]).toMatchObject({
+        level: 50,
+        redisUrl: safeUrl,
+        reason: `connect ECONNREFUSED 127.0.0.1:${redisPort}`,
+      });
+      expect(unreachable[0]?.msg).toMatch(
+        new RegExp(
+          `^Redis at ${escape(safeUrl)} is not reachable: connect ECONNREFUSED .*retrying$`,
+        ),
+      );
+      expect(unreachable[0]).not.toHaveProperty('err');
+      expect(logLines.filter((line) => line.includes('"stack"'))).toEqual([]);
+      expect(logLines.filter((line) => line.includes(PASSWORD))).toEqual([]);
+    },
+  );
 
   it('names the Redis and the reason in /health/ready', async () => {
     const { status, redis: readiness } = await redisReadiness();

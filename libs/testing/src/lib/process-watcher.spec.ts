@@ -105,7 +105,8 @@ describe('watchProcesses', () => {
       'import os, time',
       'pid = os.fork()',
       'if pid == 0:',
-      `    os.execv("${SYSTEM_PYTHON}", ["${SYSTEM_PYTHON}", "-c", "import time; time.sleep(0.5)", os.environ["MARKER"]])`,
+      `    os.execv("${SYSTEM_PYTHON}", ["${SYSTEM_PYTHON}", ` +
+        '"-c", "import time; time.sleep(0.5)", os.environ["MARKER"]])',
       'time.sleep(60)',
     ].join('\n');
     watcher = watchProcesses({

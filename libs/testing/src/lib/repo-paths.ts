@@ -29,7 +29,10 @@ function findUp(start: string, marker: string): string | undefined {
   }
 }
 
-/** Absolute path of a file in `<repo>/fixtures/`, e.g. fixturePath('video', 'faces_asl_book.mkv'). */
+/**
+ * Absolute path of a file in `<repo>/fixtures/`, e.g.
+ * fixturePath('video', 'faces_asl_book.mkv').
+ */
 export function fixturePath(...parts: string[]): string {
   return join(repoRoot(), 'fixtures', ...parts);
 }
