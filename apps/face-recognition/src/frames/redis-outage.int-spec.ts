@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep, waitFor } from '@edgewatch/testing';
+import { sleep, startRedis, waitFor, type RedisServer } from '@edgewatch/testing';
 
 import { WORKER_CLOSE_DEADLINE_MS } from './frames.processor';
-import { startRedisOnPort, type RedisOnPort } from '../testing/redis-on-port';
 import { facePhoto, startServiceHarness, type ServiceHarness } from '../testing/service.harness';
 
 describe('frames worker and Redis outages', () => {
   let harness: ServiceHarness;
-  let replacement: RedisOnPort | undefined;
+  let replacement: RedisServer | undefined;
 
   beforeAll(async () => {
     harness = await startServiceHarness();
@@ -15,7 +14,7 @@ describe('frames worker and Redis outages', () => {
 
   afterAll(async () => {
     await harness?.close();
-    replacement?.stop();
+    await replacement?.stop();
   });
 
   /** Frames can be added again (the test's producer fails fast while Redis is away). */
@@ -44,7 +43,7 @@ describe('frames worker and Redis outages', () => {
     const port = harness.redis.port;
     await harness.redis.stop();
     await sleep(3_000);
-    replacement = await startRedisOnPort(port);
+    replacement = await startRedis({ port });
 
     await pushWhenRedisAnswers('restarted');
     expect(

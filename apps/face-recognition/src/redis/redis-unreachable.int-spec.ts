@@ -1,13 +1,19 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadFaceRecognitionConfig } from '@edgewatch/config';
-import { freePort, startDynalite, waitFor, type DynaliteServer } from '@edgewatch/testing';
+import {
+  freePort,
+  startDynalite,
+  startRedis,
+  waitFor,
+  type DynaliteServer,
+  type RedisServer,
+} from '@edgewatch/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createFaceRecognitionApp, type FaceRecognitionApp } from '../face-recognition.app';
 import { InferenceService } from '../inference/inference.service';
 import { createDynamoClient } from '../members/dynamodb.client';
 import { ensureMembersTable } from '../members/members.repository';
-import { startRedisOnPort, type RedisOnPort } from '../testing/redis-on-port';
 import { captureLogLines } from '../testing/service.harness';
 
 import { RedisConnections } from './redis.module';
@@ -38,7 +44,7 @@ describe('face-recognition while its Redis is not reachable', () => {
   let redisPort: number;
   let safeUrl: string;
   let logLines: string[];
-  let redis: RedisOnPort | undefined;
+  let redis: RedisServer | undefined;
   let connectionErrors = 0;
 
   beforeAll(async () => {
@@ -65,7 +71,7 @@ describe('face-recognition while its Redis is not reachable', () => {
 
   afterAll(async () => {
     await service?.close();
-    redis?.stop();
+    await redis?.stop();
     dynamo?.destroy();
     await dynalite?.stop();
   });
@@ -122,7 +128,7 @@ describe('face-recognition while its Redis is not reachable', () => {
   });
 
   it('says when Redis is reachable again, and becomes ready for it', async () => {
-    redis = await startRedisOnPort(redisPort, PASSWORD);
+    redis = await startRedis({ port: redisPort, password: PASSWORD });
 
     await waitFor(
       () => parsedLines().some((line) => line.msg === `Redis at ${safeUrl} is reachable again`),

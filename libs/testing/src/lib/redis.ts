@@ -5,13 +5,17 @@ import { join } from 'node:path';
 
 import { terminateChild } from './child-registry';
 import { spawnService, waitUntilReady } from './child-output';
-import { freePort, retryOnPortRace } from './free-port';
+import { freePort, portAccepts, retryOnPortRace } from './free-port';
 
 export interface StartRedisOptions {
   /** Redis `maxmemory` in bytes. Default 256 MiB. Writes past it are refused (noeviction). */
   maxmemoryBytes?: number;
   /** How long to wait for PING to answer, in milliseconds. Default 10000. */
   startTimeoutMs?: number;
+  /** A fixed port, to bring Redis back where a service expects it. Default: a free one. */
+  port?: number;
+  /** Clients must authenticate with this password. Default: none. */
+  password?: string;
 }
 
 export interface RedisServer {
@@ -31,13 +35,15 @@ const DEFAULT_MAXMEMORY_BYTES = 256 * 1024 * 1024;
  * and `maxmemory-policy noeviction`, running in a temporary directory.
  */
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisServer> {
+  if (options.port !== undefined) return startRedisOnce(options);
   return retryOnPortRace(() => startRedisOnce(options));
 }
 
 async function startRedisOnce(options: StartRedisOptions): Promise<RedisServer> {
   const maxmemoryBytes = options.maxmemoryBytes ?? DEFAULT_MAXMEMORY_BYTES;
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dataDir = mkdtempSync(join(tmpdir(), 'edgewatch-redis-'));
+  const auth = options.password === undefined ? [] : ['--requirepass', options.password];
 
   const service = spawnService('redis-server', [
     '--port',
@@ -58,6 +64,7 @@ async function startRedisOnce(options: StartRedisOptions): Promise<RedisServer> 
     'no',
     '--logfile',
     '',
+    ...auth,
   ]);
 
   let stopping: Promise<void> | undefined;
@@ -72,7 +79,8 @@ async function startRedisOnce(options: StartRedisOptions): Promise<RedisServer> 
     await waitUntilReady(
       service,
       `redis-server on port ${port}`,
-      () => redisAnswersPing(port),
+      // With a password PING answers NOAUTH: a listening port then tells that it is up.
+      () => (options.password === undefined ? redisAnswersPing(port) : portAccepts(port)),
       options.startTimeoutMs ?? 10_000,
     );
   } catch (error: unknown) {
